@@ -1,0 +1,10 @@
+#include "operator/common/clock.h"
+
+namespace berth {
+
+Clock& RealClock() {
+  static SystemClock clock;
+  return clock;
+}
+
+}  // namespace berth

@@ -1,0 +1,83 @@
+#include "operator/api/codec.h"
+
+#include <gtest/gtest.h>
+
+namespace berth::api {
+namespace {
+
+TEST(CodecTest, YamlCoreSchemaTyping) {
+  auto j = ParseYaml(R"(
+a: 1
+b: "1"
+c: true
+d: yes
+e: ~
+f: 1.5
+g: 0x10
+h: '127.0.0.1:3001:3001'
+i: 3001:3001
+)");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ((*j)["a"], 1);
+  EXPECT_EQ((*j)["b"], "1");
+  EXPECT_EQ((*j)["c"], true);
+  EXPECT_EQ((*j)["d"], "yes");
+  EXPECT_TRUE((*j)["e"].is_null());
+  EXPECT_DOUBLE_EQ((*j)["f"].get<double>(), 1.5);
+  EXPECT_EQ((*j)["g"], 16);
+  EXPECT_EQ((*j)["h"], "127.0.0.1:3001:3001");
+  EXPECT_EQ((*j)["i"], "3001:3001");
+}
+
+TEST(CodecTest, MultiDocumentKeepsPositions) {
+  auto docs = ParseYamlDocuments("a: 1\n---\n---\nb: 2\n");
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0].index, 1);
+  EXPECT_EQ((*docs)[1].index, 3);
+  EXPECT_EQ((*docs)[1].line, 3);
+}
+
+TEST(CodecTest, SyntaxErrorNamesLine) {
+  auto docs = ParseYamlDocuments("a: 1\nb: [1, 2\n");
+  ASSERT_FALSE(docs.ok());
+  EXPECT_NE(docs.status().message().find("line"), std::string::npos);
+}
+
+TEST(CodecTest, DuplicateKeysRejected) {
+  auto docs = ParseYamlDocuments("a: 1\na: 2\n");
+  ASSERT_FALSE(docs.ok());
+  EXPECT_NE(docs.status().message().find("duplicate key \"a\""), std::string::npos);
+}
+
+TEST(CodecTest, AliasBombRejected) {
+  std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? "," : "") + "*" + prev;
+    bomb += "]\n";
+    prev = c;
+  }
+  auto docs = ParseYamlDocuments(bomb);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_NE(docs.status().message().find("too many nodes"), std::string::npos);
+}
+
+TEST(CodecTest, YamlRoundTripQuotesAmbiguousStrings) {
+  Json j = {{"a", "true"}, {"b", "123"}, {"c", "plain"}, {"d", "line1\nline2\n"},
+            {"e", Json::array()}, {"f", "yes"}, {"g", ""}};
+  std::string y = ToYaml(j);
+  auto back = ParseYaml(y);
+  ASSERT_TRUE(back.ok()) << y;
+  EXPECT_EQ(*back, j) << y;
+}
+
+TEST(CodecTest, JsonErrorsAreBadRequest) {
+  auto r = ParseJson("{\"a\": ");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kBadRequest);
+}
+
+}  // namespace
+}  // namespace berth::api
