@@ -1,0 +1,121 @@
+#include "operator/api/patch.h"
+
+#include <string>
+
+namespace berth::api {
+
+Result<Json> ApplyMergePatch(const Json& target, const Json& patch) {
+  if (!patch.is_object()) {
+    return Status::Invalid("a merge patch for an object must be a JSON object",
+                           {{"<patch>", "must be an object", "FieldValueTypeInvalid"}});
+  }
+  Json out = target;
+  out.merge_patch(patch);
+  return out;
+}
+
+Result<Json> ApplyJsonPatch(const Json& target, const Json& patch) {
+  if (!patch.is_array()) return Status::BadRequest("a JSON patch must be an array of operations");
+  Json out = target;
+  for (size_t i = 0; i < patch.size(); ++i) {
+    const Json& op = patch[i];
+    std::string where = "operation " + std::to_string(i);
+    if (!op.is_object() || !op.contains("op") || !op["op"].is_string() || !op.contains("path") ||
+        !op["path"].is_string()) {
+      return Status::BadRequest(where + ": needs string \"op\" and \"path\"");
+    }
+    std::string path = op["path"].get<std::string>();
+    try {
+      out = out.patch(Json::array({op}));
+    } catch (const Json::out_of_range& e) {
+      return Status::Invalid(where + " (" + op["op"].get<std::string>() + " " + path +
+                                 ") failed: " + e.what(),
+                             {{path, e.what()}});
+    } catch (const Json::exception& e) {
+      std::string what = e.what();
+      // nlohmann reports a failed "test" and malformed operations as other_error.
+      if (op["op"] == "test") {
+        return Status::Invalid(where + " (test " + path + ") failed: value differs",
+                               {{path, "test failed"}});
+      }
+      return Status::BadRequest(where + ": " + what);
+    }
+  }
+  return out;
+}
+
+Json CreateMergePatch(const Json& from, const Json& to) {
+  if (!from.is_object() || !to.is_object()) return to;
+  Json patch = Json::object();
+  for (const auto& [k, v] : from.items()) {
+    if (!to.contains(k)) patch[k] = nullptr;
+  }
+  for (const auto& [k, v] : to.items()) {
+    auto it = from.find(k);
+    if (it == from.end()) {
+      patch[k] = v;
+    } else if (*it != v) {
+      patch[k] = (it->is_object() && v.is_object()) ? CreateMergePatch(*it, v) : v;
+    }
+  }
+  return patch;
+}
+
+namespace {
+
+// Deletions: keys present in `original` but absent from `modified`.
+Json Deletions(const Json& original, const Json& modified) {
+  Json patch = Json::object();
+  if (!original.is_object() || !modified.is_object()) return patch;
+  for (const auto& [k, v] : original.items()) {
+    auto it = modified.find(k);
+    if (it == modified.end()) {
+      patch[k] = nullptr;
+    } else if (v.is_object() && it->is_object()) {
+      Json sub = Deletions(v, *it);
+      if (!sub.empty()) patch[k] = std::move(sub);
+    }
+  }
+  return patch;
+}
+
+// Additions/changes: values of `modified` that differ from `current`.
+Json Changes(const Json& current, const Json& modified) {
+  if (!current.is_object() || !modified.is_object()) return modified;
+  Json patch = Json::object();
+  for (const auto& [k, v] : modified.items()) {
+    auto it = current.find(k);
+    if (it == current.end()) {
+      patch[k] = v;
+    } else if (*it != v) {
+      if (it->is_object() && v.is_object()) {
+        Json sub = Changes(*it, v);
+        if (!sub.empty()) patch[k] = std::move(sub);
+      } else {
+        patch[k] = v;
+      }
+    }
+  }
+  return patch;
+}
+
+void MergeInto(Json& base, const Json& extra) {
+  for (const auto& [k, v] : extra.items()) {
+    auto it = base.find(k);
+    if (it != base.end() && it->is_object() && v.is_object()) {
+      MergeInto(*it, v);
+    } else {
+      base[k] = v;
+    }
+  }
+}
+
+}  // namespace
+
+Json ThreeWayMergePatch(const Json& original, const Json& modified, const Json& current) {
+  Json patch = Deletions(original.is_null() ? Json::object() : original, modified);
+  MergeInto(patch, Changes(current, modified));
+  return patch;
+}
+
+}  // namespace berth::api

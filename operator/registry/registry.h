@@ -1,0 +1,184 @@
+// Registry: Kubernetes object semantics over the Store. The API server and the
+// controllers both read and write objects only through it.
+//
+// - Create assigns uid, creationTimestamp, generation 1 and namespace
+//   "default" (namespaced kinds), drops any status, validates the metadata,
+//   the schema (defaults applied) and the kind's admission checks.
+// - Update writes metadata and spec and keeps the stored status; UpdateStatus
+//   writes only status. generation rises only when spec changes. A non-empty
+//   resourceVersion must match the stored one (Conflict otherwise); an empty
+//   one means "last write wins". A write that changes nothing is not written
+//   (the resourceVersion stays).
+// - Delete of an object with finalizers sets deletionTimestamp and keeps it;
+//   the write that removes its last finalizer deletes it. Dependents (objects
+//   whose ownerReferences name its uid) are deleted too unless the
+//   propagation policy is Orphan, which removes those ownerReferences.
+// - Objects read back carry metadata.resourceVersion = the store revision of
+//   their last write. Secrets are sealed at rest through a Transformer.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "operator/api/catalog.h"
+#include "operator/api/object.h"
+#include "operator/common/clock.h"
+#include "operator/common/result.h"
+#include "operator/store/store.h"
+
+namespace berth::registry {
+
+using api::Json;
+using api::Object;
+
+enum class PatchType {
+  kMerge,  // application/merge-patch+json
+  kJson,   // application/json-patch+json
+  kApply,  // application/apply-patch+yaml: create, or three-way merge with the
+           // manifest last applied by the same field manager
+};
+
+enum class Operation { kCreate, kUpdate, kDelete };
+
+struct WriteOptions {
+  bool dry_run = false;        // validate and compute, write nothing
+  std::string field_manager;   // for kApply; "berth" when empty
+};
+
+struct DeleteOptions {
+  std::string precondition_resource_version;
+  std::string precondition_uid;
+  std::string propagation_policy = "Background";  // Background | Foreground | Orphan
+  bool dry_run = false;
+  // Set on the object in the same write that marks it for deletion, so its
+  // finalizer can see them (e.g. berth.dev/purge-volumes: "true").
+  std::map<std::string, std::string> annotations;
+};
+
+struct ListOptions {
+  std::string label_selector;
+  std::string field_selector;
+  int64_t limit = 0;           // 0: everything
+  std::string continue_token;  // from a previous ObjectList
+};
+
+struct ObjectList {
+  std::vector<Object> items;
+  std::string resource_version;  // revision of the snapshot
+  std::string continue_token;    // non-empty when `limit` cut the list
+};
+
+struct WatchOptions {
+  // "" or "0": first an ADDED event for every current object, then changes.
+  // "N": changes after revision N; Gone if N was compacted.
+  std::string resource_version;
+  std::string label_selector;
+  std::string field_selector;
+};
+
+struct WatchEvent {
+  std::string type;  // ADDED, MODIFIED, DELETED
+  Object object;
+};
+
+class ObjectWatch {
+ public:
+  virtual ~ObjectWatch() = default;
+  // As store::Watcher::Next: an event, or Timeout, Cancelled, Gone, Unavailable.
+  virtual Result<WatchEvent> Next(std::chrono::milliseconds timeout) = 0;
+  // The resourceVersion through which every matching change was delivered.
+  virtual std::string Progress() const = 0;
+  virtual void Stop() = 0;
+};
+
+// Kind-specific checks beyond the schema, run on every create and update
+// (after schema defaults, before the write; not on status writes). May set
+// defaults in `obj`.
+// `old` is null on create. Must not write through the registry.
+class Admission {
+ public:
+  virtual ~Admission() = default;
+  virtual Status Admit(Operation op, Object& obj, const Object* old) = 0;
+};
+
+// Seals values of a kind at rest (Secrets). Open must accept what Seal wrote.
+class Transformer {
+ public:
+  virtual ~Transformer() = default;
+  virtual Result<std::string> Seal(std::string_view plain) = 0;
+  virtual Result<std::string> Open(std::string_view sealed) = 0;
+};
+
+class Registry {
+ public:
+  Registry(store::Store& store, const api::Catalog& catalog, Clock& clock = RealClock());
+
+  // Configuration; call before the registry is shared.
+  void AddAdmission(const std::string& kind, std::shared_ptr<Admission> admission);
+  void SetTransformer(const std::string& kind, std::shared_ptr<Transformer> transformer);
+
+  Result<Object> Create(Object obj, const WriteOptions& opts = {});
+  Result<Object> Update(Object obj, const WriteOptions& opts = {});
+  Result<Object> UpdateStatus(Object obj, const WriteOptions& opts = {});
+  // Patches the main resource (spec/metadata) or, with `status`, the status.
+  Result<Object> Patch(std::string_view kind, std::string_view ns, std::string_view name,
+                       PatchType type, std::string_view body, bool status,
+                       const WriteOptions& opts = {});
+  Result<Object> Delete(std::string_view kind, std::string_view ns, std::string_view name,
+                        const DeleteOptions& opts = {});
+  Result<Object> Get(std::string_view kind, std::string_view ns, std::string_view name);
+  // Empty `ns` lists every namespace.
+  Result<ObjectList> List(std::string_view kind, std::string_view ns, const ListOptions& opts = {});
+  Result<std::unique_ptr<ObjectWatch>> Watch(std::string_view kind, std::string_view ns,
+                                             const WatchOptions& opts = {});
+  // Read-modify-write with retries on Conflict: reads the object, calls
+  // `mutate`, writes it back (status only when `status`). A non-OK Status from
+  // `mutate` aborts and is returned; so is NotFound.
+  Result<Object> Mutate(std::string_view kind, std::string_view ns, std::string_view name,
+                        const std::function<Status(Object&)>& mutate, bool status = false);
+
+  store::Store& store() { return store_; }
+  const api::Catalog& catalog() const { return catalog_; }
+  Clock& clock() { return clock_; }
+
+  // The store key of an object: "/registry/<plural>/<ns>/<name>" or
+  // "/registry/<plural>/<name>" for cluster-scoped kinds.
+  static std::string Key(const api::KindInfo& kind, std::string_view ns, std::string_view name);
+
+ private:
+  struct Stored {  // an object as read from the store, with its revision
+    Object obj;
+    int64_t revision = 0;
+  };
+  Result<const api::KindInfo*> Kind(std::string_view kind) const;
+  Result<Stored> Read(const api::KindInfo& kind, std::string_view ns, std::string_view name);
+  Result<Object> Decode(const api::KindInfo& kind, const store::Record& rec);
+  Result<std::string> Encode(const api::KindInfo& kind, const Object& obj);
+  // Validation shared by create and update: metadata, schema and (unless a
+  // status write) the kind's admission checks.
+  Status Admit(const api::KindInfo& kind, Operation op, Object& obj, const Object* old,
+               bool run_admission);
+  // Writes `next` over `cur` (CAS on cur.revision); deletes instead when the
+  // object is being deleted and has no finalizers left.
+  Result<Object> Commit(const api::KindInfo& kind, const Stored& cur, Object next, bool dry_run);
+  Result<Object> UpdateImpl(Object obj, const WriteOptions& opts, bool status);
+  Result<Object> RemoveFromStore(const api::KindInfo& kind, const Stored& cur);
+  // Deletes or orphans objects whose ownerReferences name `owner_uid`.
+  void CascadeDependents(const std::string& owner_uid, const std::string& policy);
+  std::string NormalizeNs(const api::KindInfo& kind, std::string_view ns) const;
+
+  store::Store& store_;
+  const api::Catalog& catalog_;
+  Clock& clock_;
+  std::map<std::string, std::vector<std::shared_ptr<Admission>>> admissions_;
+  std::map<std::string, std::shared_ptr<Transformer>> transformers_;
+};
+
+}  // namespace berth::registry

@@ -1,0 +1,122 @@
+// Deletion: finalizers, preconditions and cascading to dependents.
+#include "operator/common/log.h"
+#include "operator/common/time_format.h"
+#include "operator/registry/registry.h"
+
+namespace berth::registry {
+namespace {
+
+constexpr int kMaxConflictRetries = 20;
+
+bool OwnedBy(const Object& obj, const std::string& uid) {
+  const Json& m = obj.metadata();
+  auto it = m.find("ownerReferences");
+  if (it == m.end() || !it->is_array()) return false;
+  for (const auto& ref : *it) {
+    if (ref.is_object() && ref.value("uid", "") == uid) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Object> Registry::Delete(std::string_view kind, std::string_view ns, std::string_view name,
+                                const DeleteOptions& opts) {
+  BERTH_ASSIGN_OR_RETURN(const api::KindInfo* info, Kind(kind));
+  const std::string& policy = opts.propagation_policy;
+  if (!policy.empty() && policy != "Background" && policy != "Foreground" && policy != "Orphan") {
+    return Status::Invalid("propagationPolicy must be Background, Foreground or Orphan",
+                           {{"propagationPolicy", "Unsupported value: \"" + policy + "\""}});
+  }
+  for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+    BERTH_ASSIGN_OR_RETURN(Stored cur, Read(*info, ns, name));
+    if (!opts.precondition_uid.empty() && opts.precondition_uid != cur.obj.uid()) {
+      return Status::Conflict("Precondition failed: UID in precondition: " +
+                              opts.precondition_uid + ", UID in object meta: " + cur.obj.uid());
+    }
+    if (!opts.precondition_resource_version.empty() &&
+        opts.precondition_resource_version != cur.obj.resource_version()) {
+      return Status::Conflict("Precondition failed: ResourceVersion in precondition: " +
+                              opts.precondition_resource_version +
+                              ", ResourceVersion in object meta: " +
+                              cur.obj.resource_version());
+    }
+    if (opts.dry_run) return cur.obj;
+    if (policy == "Orphan") CascadeDependents(cur.obj.uid(), "Orphan");
+
+    Object next = cur.obj;
+    for (const auto& [k, v] : opts.annotations) next.mutable_metadata()["annotations"][k] = v;
+    if (policy == "Foreground") {
+      // Dependents go first; the owner follows once its other finalizers are done.
+      CascadeDependents(cur.obj.uid(), "Foreground");
+    }
+    Result<Object> res = Status::Internal("unreachable");
+    if (next.finalizers().empty()) {
+      res = RemoveFromStore(*info, Stored{std::move(next), cur.revision});
+    } else {
+      if (!next.being_deleted()) {
+        next.mutable_metadata()["deletionTimestamp"] = FormatRfc3339(clock_.Now());
+        next.mutable_metadata()["deletionGracePeriodSeconds"] = 0;
+      }
+      res = Commit(*info, cur, std::move(next), false);
+    }
+    if (!res.ok() && res.status().code() == Code::kConflict &&
+        opts.precondition_resource_version.empty()) {
+      continue;
+    }
+    return res;
+  }
+  return Status::Conflict("too many concurrent writes to " + info->plural + " \"" +
+                          std::string(name) + "\"");
+}
+
+Result<Object> Registry::RemoveFromStore(const api::KindInfo& kind, const Stored& cur) {
+  auto rec = store_.Delete(Key(kind, cur.obj.ns(), cur.obj.name()), cur.revision);
+  if (!rec.ok()) return rec.status();
+  Object gone = cur.obj;
+  gone.set_resource_version(std::to_string(rec->mod_revision));
+  CascadeDependents(gone.uid(), "Background");
+  return gone;
+}
+
+void Registry::CascadeDependents(const std::string& owner_uid, const std::string& policy) {
+  if (owner_uid.empty()) return;
+  for (const api::KindInfo& k : catalog_.kinds()) {
+    auto list = List(k.kind, "", {});
+    if (!list.ok()) {
+      spdlog::warn("cascade from uid {}: listing {} failed: {}", owner_uid, k.plural,
+                   list.status().ToString());
+      continue;
+    }
+    for (const Object& dep : list->items) {
+      if (!OwnedBy(dep, owner_uid)) continue;
+      Status st;
+      if (policy == "Orphan") {
+        auto r = Mutate(k.kind, dep.ns(), dep.name(), [&](Object& o) {
+          Json& refs = o.mutable_metadata()["ownerReferences"];
+          Json kept = Json::array();
+          for (const auto& ref : refs) {
+            if (!(ref.is_object() && ref.value("uid", "") == owner_uid)) kept.push_back(ref);
+          }
+          if (kept.empty()) {
+            o.mutable_metadata().erase("ownerReferences");
+          } else {
+            refs = std::move(kept);
+          }
+          return Status::Ok();
+        });
+        st = r.status();
+      } else {
+        DeleteOptions dopts;
+        dopts.propagation_policy = policy;
+        st = Delete(k.kind, dep.ns(), dep.name(), dopts).status();
+      }
+      if (!st.ok() && st.code() != Code::kNotFound) {
+        spdlog::warn("cascade from uid {} to {}: {}", owner_uid, dep.ref().ToString(),
+                     st.ToString());
+      }
+    }
+  }
+}
+
+}  // namespace berth::registry
