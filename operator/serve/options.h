@@ -1,0 +1,32 @@
+// Options of `berth serve`, parsed by the CLI and consumed by serve::Run.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace berth::serve {
+
+struct Options {
+  std::string data_dir;           // default: /var/lib/berth (root) or ~/.local/share/berth
+  std::string store_url;          // default: sqlite://<data_dir>/berth.db
+  std::string listen = "127.0.0.1:7443";
+  std::string docker = "unix:///var/run/docker.sock";
+  std::string tls_cert;           // PEM; with tls_key, serve HTTPS
+  std::string tls_key;
+  std::string log_level = "info";
+  std::string identity;           // leader-election identity; default hostname-pid
+  bool leader_elect = true;       // two servers on one store: one reconciles
+  bool controllers = true;        // false: API only (tests of the API layer)
+  int workers = 4;                // reconcile workers per controller
+};
+
+// The data dir berth uses when none is given.
+std::string DefaultDataDir();
+// "http://127.0.0.1:7443": the server a CLI talks to when nothing else is configured.
+std::string DefaultServer();
+
+// Runs the API server and the controllers until SIGTERM/SIGINT. Returns the
+// process exit code. Writes <data_dir>/admin.token (0600) on first start.
+int Run(const Options& options);
+
+}  // namespace berth::serve
