@@ -16,7 +16,7 @@ BERTH_BUILD_PACKAGES=(build-essential cmake ninja-build ccache pkg-config git cu
 # Extra packages the test suite and benchmarks use: real servers and tools.
 BERTH_TEST_PACKAGES=(postgresql postgresql-client nginx busybox-static redis-server
   docker-compose docker-registry clang clang-format clang-tidy libclang-rt-14-dev
-  sqlite3 iproute2 procps psmisc util-linux e2fsprogs)
+  sqlite3 iproute2 procps psmisc util-linux e2fsprogs apache2-utils binutils)
 
 # ensure_packages PKG... : apt-get installs the packages that are missing.
 ensure_packages() {
