@@ -119,4 +119,14 @@ Result<std::unique_ptr<Store>> Open(const std::string& url, const Options& optio
 // The URL with any password replaced by "***", for logs and errors.
 std::string RedactUrl(const std::string& url);
 
+// Background compaction: every `interval`, forgets the history older than the
+// newest `keep_revisions` revisions (failures are logged and retried at the
+// next tick). `store` must outlive it; destroying it stops the thread.
+class Compactor {
+ public:
+  virtual ~Compactor() = default;
+};
+std::unique_ptr<Compactor> StartCompactor(Store& store, int64_t keep_revisions,
+                                          std::chrono::milliseconds interval);
+
 }  // namespace berth::store
