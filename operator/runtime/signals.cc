@@ -1,0 +1,51 @@
+#include "operator/runtime/signals.h"
+
+#include <pthread.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "operator/common/log.h"
+
+namespace berth::runtime {
+
+Result<std::unique_ptr<ShutdownSignals>> ShutdownSignals::Install(
+    std::function<void(int)> on_signal) {
+  auto s = std::make_unique<ShutdownSignals>(Key(), std::move(on_signal));
+  sigemptyset(&s->set_);
+  sigaddset(&s->set_, SIGTERM);
+  sigaddset(&s->set_, SIGINT);
+  int rc = pthread_sigmask(SIG_BLOCK, &s->set_, &s->previous_);
+  if (rc != 0) return Status::Internal(std::string("pthread_sigmask: ") + std::strerror(rc));
+  s->thread_ = std::thread([p = s.get()] { p->Run(); });
+  return s;
+}
+
+ShutdownSignals::~ShutdownSignals() {
+  closing_ = true;
+  if (thread_.joinable()) {
+    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait; ignored as closing
+    thread_.join();
+  }
+  if (handler_.joinable()) handler_.join();
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
+
+void ShutdownSignals::Run() {
+  for (;;) {
+    int signo = 0;
+    if (sigwait(&set_, &signo) != 0) continue;
+    if (closing_) return;
+    int n = ++received_;
+    if (n > 1) {
+      spdlog::warn("received signal {} again; exiting now", signo);
+      std::_Exit(128 + signo);
+    }
+    spdlog::info("received signal {}; shutting down", signo);
+    // Handled on a helper thread so a second signal is still noticed while
+    // the callback (a clean shutdown) runs.
+    handler_ = std::thread([this, signo] { on_signal_(signo); });
+  }
+}
+
+}  // namespace berth::runtime
