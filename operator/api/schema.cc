@@ -17,6 +17,14 @@ std::string Brief(const Json& v) {
   std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
   return s.size() > 80 ? s.substr(0, 77) + "..." : s;
 }
+// The value in "Invalid value: X": a non-empty object shows as "object", as
+// Kubernetes does (its fields are named by the message or by other causes);
+// long arrays as "array".
+std::string Shown(const Json& v) {
+  if (v.is_object() && !v.empty()) return "\"object\"";
+  std::string s = Brief(v);
+  return v.is_array() && s.size() > 60 ? "\"array\"" : s;
+}
 std::string TypeName(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null: return "null";
@@ -69,7 +77,7 @@ bool IsDuration(const std::string& s) {
 
 void AddInvalid(std::vector<FieldCause>* causes, const std::string& path, const Json& v,
                 const std::string& why) {
-  causes->push_back({path, "Invalid value: " + Brief(v) + ": " + why, "FieldValueInvalid"});
+  causes->push_back({path, "Invalid value: " + Shown(v) + ": " + why, "FieldValueInvalid"});
 }
 
 }  // namespace
