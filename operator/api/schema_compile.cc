@@ -112,7 +112,7 @@ class Compiler {
       if (!it->is_string()) return Err(Join(sp, "pattern"), "must be a string");
       n->pattern_text = it->get<std::string>();
       try {
-        n->pattern.emplace(n->pattern_text, std::regex::ECMAScript | std::regex::optimize);
+        n->pattern.emplace(n->pattern_text, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
         return Err(Join(sp, "pattern"), std::string("invalid regular expression: ") + e.what());
       }
