@@ -256,7 +256,8 @@ spec:
       image: ghcr.io/tbphp/gpt-load:latest
       env:
         OPENAI_BASE: {providerRef: {name: openai, field: baseURL}}
-        OPENAI_KEY: {providerRef: {name: openai}}
+        OPENAI_KEY: {providerRef: {name: openai, as: env}}
+        OPENAI_KEY2: {providerRef: {name: openai}}
 )y", R"y(
 apiVersion: berth.dev/v1alpha1
 kind: Stack
