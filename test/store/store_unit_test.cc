@@ -44,7 +44,7 @@ TEST(OpenTest, RejectsUnknownUrls) {
   EXPECT_EQ(s.status().message().find("topsecret"), std::string::npos) << s.status().message();
 }
 
-TEST(OpenTest, RelativeSqlitePathCreatesDirectories) {
+TEST(OpenTest, SqliteCreatesMissingDirectories) {
   auto db = testing::TestDatabase::Create("sqlite").value();
   const std::string path = db->target() + ".d/nested/store.db";
   Result<std::unique_ptr<Store>> s = Open("sqlite://" + path);

@@ -45,9 +45,9 @@ SqlStore::SqlStore(SqlStoreConfig config, const Options& options)
   if (!config_.shared_pool) {
     read_pool_ = std::make_unique<ConnectionPool>(config_.connect, config_.readers);
   }
-  writes_ = std::make_unique<TxnRunner>(*write_pool_, options_.busy_timeout);
-  reads_ =
-      std::make_unique<TxnRunner>(read_pool_ ? *read_pool_ : *write_pool_, options_.busy_timeout);
+  writes_ = std::make_unique<TxnRunner>(*write_pool_, options_.busy_timeout, false);
+  reads_ = std::make_unique<TxnRunner>(read_pool_ ? *read_pool_ : *write_pool_,
+                                       options_.busy_timeout, true);
 }
 
 SqlStore::~SqlStore() {

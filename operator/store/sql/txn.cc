@@ -28,7 +28,7 @@ Status TxnRunner::Run(std::string_view begin, const std::function<Status(SqlConn
     }();
     if (st.ok()) return st;
     if (conn.IsBroken()) {
-      if (commit_sent) {
+      if (commit_sent && !read_only_) {
         return Status::Unavailable(
             "database connection lost during commit; the write may or may not have happened: " +
             st.message());

@@ -5,11 +5,12 @@
 //   - kTimeout from the connection: a lock or serialization failure; the
 //     transaction was rolled back, nothing happened.
 //   - a connection that broke before COMMIT was sent: the server rolls the
-//     transaction back; the work runs again on a fresh connection.
-// Never retried: a connection that broke during COMMIT (the outcome is
-// unknown: Unavailable is returned, as any database client would), and every
-// error of the work itself (Conflict, NotFound, ...). A busy database past the
-// deadline is Unavailable.
+//     transaction back; the work runs again on a fresh connection. A runner
+//     for reads (`read_only`) also retries when the break hit the COMMIT.
+// Never retried: a write whose connection broke during COMMIT (the outcome
+// is unknown: Unavailable is returned, as any database client would), and
+// every error of the work itself (Conflict, NotFound, ...). A busy database
+// past the deadline is Unavailable.
 #pragma once
 
 #include <chrono>
@@ -25,8 +26,8 @@ namespace berth::store::sql {
 
 class TxnRunner {
  public:
-  TxnRunner(ConnectionPool& pool, std::chrono::milliseconds busy_timeout)
-      : pool_(pool), busy_timeout_(busy_timeout) {}
+  TxnRunner(ConnectionPool& pool, std::chrono::milliseconds busy_timeout, bool read_only)
+      : pool_(pool), busy_timeout_(busy_timeout), read_only_(read_only) {}
 
   // Runs `work` between `begin` (a Dialect statement; empty: no transaction,
   // for single statements) and COMMIT; rolls back when `work` fails.
@@ -49,6 +50,7 @@ class TxnRunner {
  private:
   ConnectionPool& pool_;
   const std::chrono::milliseconds busy_timeout_;
+  const bool read_only_;
 };
 
 }  // namespace berth::store::sql

@@ -13,7 +13,7 @@ namespace {
 constexpr int64_t kBatchRows = 500;
 constexpr auto kIdlePoll = std::chrono::milliseconds(1000);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
-constexpr auto kListenWait = std::chrono::milliseconds(100);
+constexpr auto kListenWait = std::chrono::milliseconds(50);
 
 constexpr std::string_view kSelectCounters =
     "SELECT rev, compact_rev FROM berth_revision WHERE id = 1";

@@ -49,6 +49,8 @@ bool WatchStream::Closed() const {
 }
 
 Result<Event> WatchStream::Next(std::chrono::milliseconds timeout) {
+  // wait_for overflows on huge timeouts ("forever"); a day is forever enough.
+  timeout = std::min<std::chrono::milliseconds>(timeout, std::chrono::hours(24));
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, timeout, [&] { return stopped_ || !queue_.empty() || !terminal_.ok(); });
   if (stopped_) return Status::Cancelled("watch stopped");
