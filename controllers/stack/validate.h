@@ -1,0 +1,38 @@
+// Apply-time checks of a Stack beyond its schema, so a bad Stack is refused
+// before anything runs. Pure: the admission hook gathers the other Stacks.
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include "controllers/stack/stack_spec.h"
+#include "operator/api/object.h"
+
+namespace berth::stack {
+
+struct OtherStack {
+  api::ObjectRef ref;
+  StackSpec spec;
+};
+
+// Invalid, with one cause per problem and its field path:
+// - dependsOn: unknown services, self-dependencies, cycles, "healthy" on a
+//   service without a healthcheck, "completed" on a non-job (graph.h);
+// - ports: unparsable, or a host port published twice (within this Stack or
+//   by another Stack; 0.0.0.0 clashes with every address);
+// - ports on a service whose networks are all internal (unreachable);
+// - networks and named volumes a service uses but spec does not declare;
+// - a URL in a service's env or literal config file that points back at the
+//   service itself through one of its own names (service key, containerName,
+//   hostname) and ports: a proxy loop (seed 000's gpt-load/LiteLLM warning);
+// - containerName used twice (here or by another Stack);
+// - router.service / router.network naming nothing.
+Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
+                     const std::vector<OtherStack>& others);
+
+// URLs ("scheme://host[:port]...") found in free text, as (host, port) with
+// the scheme's default port when none is written. For loop checks elsewhere
+// (Providers) too.
+std::vector<std::pair<std::string, int>> FindUrls(const std::string& text);
+
+}  // namespace berth::stack
