@@ -17,6 +17,11 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 bool ParseInt64(std::string_view s, long long* out);
 // Lowercase hex of `data`.
 std::string HexEncode(std::string_view data);
+// Standard base64 (RFC 4648, with padding).
+std::string Base64Encode(std::string_view data);
+// Decodes standard base64 (padding optional, whitespace ignored); false on
+// any other character or a truncated quantum.
+bool Base64Decode(std::string_view text, std::string* out);
 // Hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 // `n` cryptographically random bytes, hex encoded (2n characters).

@@ -39,3 +39,26 @@ TEST(StringsTest, UuidShape) {
 
 }  // namespace
 }  // namespace berth
+
+namespace berth {
+namespace {
+
+TEST(StringsTest, Base64RoundTrip) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                 std::string("\0\xff\x10", 3)}) {
+    std::string back;
+    ASSERT_TRUE(Base64Decode(Base64Encode(s), &back)) << s;
+    EXPECT_EQ(back, s);
+  }
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  std::string out;
+  EXPECT_TRUE(Base64Decode("Zm8", &out));  // padding optional
+  EXPECT_EQ(out, "fo");
+  EXPECT_FALSE(Base64Decode("Zm9v!", &out));
+  EXPECT_FALSE(Base64Decode("Z", &out));
+  EXPECT_FALSE(Base64Decode("Zm==Zm", &out));
+}
+
+}  // namespace
+}  // namespace berth
