@@ -50,7 +50,7 @@ class DockerEventStream {
   // Drops the current connection as if the engine had; the stream resumes.
   void Reconnect();
 
-  uint64_t delivered() const;   // events passed to the callback
+  uint64_t delivered() const;    // events passed to the callback
   uint64_t connections() const;  // connections established so far
 
  private:

@@ -9,11 +9,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace berth::docker {
 
@@ -119,8 +118,8 @@ struct ContainerSummary {  // one row of GET /containers/json
   std::string name;  // without the leading "/"
   std::string image;
   std::string image_id;
-  std::string state;   // created | running | paused | restarting | removing | exited | dead
-  std::string status;  // human text: "Up 3 seconds (healthy)"
+  std::string state;    // created | running | paused | restarting | removing | exited | dead
+  std::string status;   // human text: "Up 3 seconds (healthy)"
   int64_t created = 0;  // Unix seconds
   Labels labels;
 };
@@ -185,8 +184,8 @@ struct ContainerInfo {  // GET /containers/{id}/json
 struct LogsOptions {
   bool stdout_stream = true;
   bool stderr_stream = true;
-  int tail = -1;             // last N lines; -1 = all
-  int64_t since = 0;         // Unix seconds; 0 = from the start
+  int tail = -1;      // last N lines; -1 = all
+  int64_t since = 0;  // Unix seconds; 0 = from the start
   bool timestamps = false;
 };
 
@@ -294,8 +293,8 @@ struct Event {
   std::string action;  // create | start | die | destroy | health_status: healthy | …
   std::string actor_id;
   std::map<std::string, std::string> attributes;  // includes the object's labels
-  int64_t time = 0;       // Unix seconds
-  int64_t time_nano = 0;  // Unix nanoseconds
+  int64_t time = 0;                               // Unix seconds
+  int64_t time_nano = 0;                          // Unix nanoseconds
 };
 
 struct EventsOptions {
