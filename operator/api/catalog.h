@@ -38,17 +38,24 @@ class Catalog {
       const std::vector<std::pair<std::string, std::string>>& files);
 
   const std::vector<KindInfo>& kinds() const { return kinds_; }
-  // Finds a kind by kind name, plural, singular or short name, ignoring case.
+  // Finds a kind by kind name, plural, singular or short name, ignoring case;
+  // a ".berth.dev" suffix is allowed ("stacks.berth.dev"). nullptr if none.
   const KindInfo* Find(std::string_view any_name) const;
-  // The CRD document (as JSON) that defines `kind`, or nullptr.
+  // The CRD document (as JSON, as written) that defines `kind` (any name
+  // Find accepts), or nullptr.
   const Json* Crd(std::string_view kind) const;
-  // The compiled schema of `kind`'s whole object, or nullptr.
+  // The compiled schema of `kind`'s whole object (any name Find accepts), or
+  // nullptr.
   const Schema* SchemaFor(std::string_view kind) const;
 
   // Validates `obj` against its kind's schema and fills in defaults, in
-  // place. Unknown fields are errors. apiVersion must be berth.dev/v1alpha1.
-  // Returns Invalid with one cause per problem, each naming its field path
-  // ("spec.services.pg_init.dependsOn.postgres: must be one of ...").
+  // place. Unknown fields are errors. apiVersion must be berth.dev/v1alpha1
+  // and kind a known kind (exact case). metadata is only required to be an
+  // object: ValidateMetadata (meta.h) checks its fields. Returns Invalid with
+  // one cause per problem (field = path, message = the text after it, reason
+  // as in Kubernetes), e.g. spec.services.pg_init.dependsOn.postgres:
+  // Unsupported value: "ready": supported values: "healthy", ...; the message
+  // reads like Kubernetes': Stack.berth.dev "web" is invalid: <causes>.
   Status Validate(Json& obj) const;
 
  private:
