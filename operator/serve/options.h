@@ -18,6 +18,7 @@ struct Options {
   bool leader_elect = true;       // two servers on one store: one reconciles
   bool controllers = true;        // false: API only (tests of the API layer)
   int workers = 4;                // reconcile workers per controller
+  int api_threads = 16;           // cpprest pool threads serving API requests
 };
 
 // The data dir berth uses when none is given.
