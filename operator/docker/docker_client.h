@@ -72,14 +72,16 @@ class DockerClient {
   // force: kill a running container first; volumes: also its anonymous volumes.
   // Conflict if running and !force; NotFound if gone.
   virtual Status RemoveContainer(const std::string& id, bool force, bool volumes) = 0;
-  // The logs written so far, demultiplexed into stdout and stderr.
+  // The logs written so far, demultiplexed into stdout and stderr. `tail`
+  // counts lines of both streams together, in the order the engine logged them.
   virtual Result<LogOutput> Logs(const std::string& id, const LogsOptions& options) = 0;
   // Follows the logs until the container stops, `cb` returns false or `cancel`
   // fires (Cancelled). `cb` gets demultiplexed chunks as they arrive.
   virtual Status FollowLogs(const std::string& id, const LogsOptions& options,
                             const LogCallback& cb, const CancelToken& cancel) = 0;
   // Blocks until the condition holds; returns the exit code. timeout 0 = none
-  // (then only `cancel`, if given, ends it early).
+  // (then only `cancel`, if given, ends it early). kNotRunning returns at once
+  // for a container that was created but never started.
   virtual Result<int> WaitContainer(const std::string& id, WaitCondition condition,
                                     std::chrono::milliseconds timeout,
                                     const CancelToken* cancel = nullptr) = 0;

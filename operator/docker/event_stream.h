@@ -4,7 +4,9 @@
 // When the connection drops (engine restart, socket error) it reconnects with
 // exponential backoff and resumes with since=<time of the last event>, skipping
 // the events it already delivered at that instant (same actor id + action +
-// timeNano), so a consumer sees every event once and in order.
+// timeNano), so a consumer sees every event once and in order. The engine
+// replays only its last 256 events: after a longer outage some are lost, which
+// is why controllers also resync periodically (they are level-triggered).
 // Thread-safe; Stop() returns within ~100 ms plus the callback's running time.
 #pragma once
 
@@ -32,8 +34,8 @@ class DockerEventStream {
     // Called on the stream thread after each disconnect, before the backoff
     // wait, with the Status the stream ended with. For logging and tests.
     std::function<void(const Status&)> on_disconnect;
-    // Called on the stream thread each time a connection is (re)established
-    // (before any event of it is delivered).
+    // Called on the stream thread before each connection attempt (so before
+    // any event of that connection is delivered).
     std::function<void()> on_connect;
   };
 

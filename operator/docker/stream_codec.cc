@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "operator/common/strings.h"
+
 namespace berth::docker {
 namespace {
 
@@ -80,24 +82,10 @@ bool LineSplitter::Flush() {
 }
 
 std::string Base64UrlEncode(std::string_view data) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(data[k])); };
-  for (; i + 3 <= data.size(); i += 3) {
-    uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(v >> shift) & 63]);
-  }
-  size_t rest = data.size() - i;
-  if (rest > 0) {
-    uint32_t v = byte(i) << 16;
-    if (rest == 2) v |= byte(i + 1) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
+  std::string out = Base64Encode(data);
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
   }
   return out;
 }

@@ -47,6 +47,7 @@ if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
   chown postgres:postgres "$PGDATA" /var/run/postgresql
   chmod 700 "$PGDATA"
   chmod 3777 /var/run/postgresql
+  # shellcheck disable=SC2016 # expanded by the postgres user's shell
   exec su -p -s /bin/sh postgres -c 'exec "$0" "$@"' "$0" "$@"
 fi
 
@@ -88,6 +89,7 @@ EOM
     case "$f" in
       *.sh)
         echo "$0: running $f"
+        # shellcheck disable=SC1090 # init scripts are the user's
         if [ -x "$f" ]; then "$f"; else . "$f"; fi
         ;;
       *.sql)
