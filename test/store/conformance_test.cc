@@ -141,7 +141,7 @@ TEST_P(StoreTest, PagingWithStartAfterAndLimit) {
 }
 
 TEST_P(StoreTest, KeysAndValuesAreBytes) {
-  const std::string value("bin\0ary\xff\x01", 10);
+  const std::string value("bin\0ary\xff\x01", 9);
   ASSERT_TRUE(store_->Create("/u/\xc3\xbc/\xe6\x97\xa5", value).ok());  // /u/ü/日
   ASSERT_TRUE(store_->Create("/u/\xc3\xbd", "y").ok());                 // /u/ý
   EXPECT_EQ(store_->Get("/u/\xc3\xbc/\xe6\x97\xa5")->value, value);

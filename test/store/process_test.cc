@@ -73,8 +73,8 @@ TEST_P(StoreProcessTest, TwoProcessesRacingOnOneKeyLoseNoUpdate) {
 }
 
 TEST_P(StoreProcessTest, AWatchSeesEveryWriteOfAnotherProcessInOrder) {
-  constexpr int kThreads = 3;
-  constexpr int kPerThread = 60;
+  constexpr size_t kThreads = 3;
+  constexpr size_t kPerThread = 60;
   const int64_t start = store_->CurrentRevision().value();
   auto w = store_->Watch("/p/", start).value();
   auto child =
@@ -95,11 +95,12 @@ TEST_P(StoreProcessTest, AWatchSeesEveryWriteOfAnotherProcessInOrder) {
     events.push_back(std::move(e).value());
   }
   ASSERT_EQ(child->Wait(), 0);
-  EXPECT_THAT(Revisions(events), ElementsAreArray(Range(start, start + kThreads * kPerThread)));
+  EXPECT_THAT(Revisions(events),
+              ElementsAreArray(Range(start, start + static_cast<int64_t>(kThreads * kPerThread))));
   // Each event matches what the child was told it wrote.
   std::map<int64_t, Ack> acks;
   for (const Ack& a : Acks(child->Lines())) acks[a.revision] = a;
-  ASSERT_EQ(acks.size(), static_cast<size_t>(kThreads * kPerThread));
+  ASSERT_EQ(acks.size(), kThreads * kPerThread);
   // Latency, from the writer's call and from its acknowledgment (the watcher
   // may see a write before the writer's call returns: counted as 0).
   std::vector<double> from_call, from_ack;
@@ -113,7 +114,7 @@ TEST_P(StoreProcessTest, AWatchSeesEveryWriteOfAnotherProcessInOrder) {
   for (auto* v : {&from_call, &from_ack}) std::sort(v->begin(), v->end());
   if (!from_ack.empty()) {
     std::printf(
-        "[ %s ] another process's writes (%zu, %d threads) seen by this watch: from the write "
+        "[ %s ] another process's writes (%zu, %zu threads) seen by this watch: from the write "
         "call p50 %.2f / p99 %.2f ms, from its ack p50 %.2f / p99 %.2f ms\n",
         GetParam().c_str(), from_ack.size(), kThreads, from_call[from_call.size() / 2],
         from_call[from_call.size() * 99 / 100], from_ack[from_ack.size() / 2],

@@ -24,6 +24,7 @@ TEST_P(StoreTest, RacingThreadsExactlyOneUpdateWinsEachRound) {
   std::vector<int> wins_per_round(kRounds, 0);
   std::mutex mu;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int round = 0; round < kRounds; ++round) {
@@ -130,6 +131,7 @@ TEST_P(StoreTest, ConcurrentOpensMigrateOnce) {
   std::unique_ptr<TestDatabase> db = TestDatabase::Create(GetParam()).value();
   std::vector<std::thread> threads;
   std::atomic<int> ok = 0;
+  threads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       Result<std::unique_ptr<Store>> s = Open(db->url());

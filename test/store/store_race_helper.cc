@@ -56,6 +56,7 @@ int Increment(Store& store, const std::string& key, int n) {
 
 int Write(Store& store, const std::string& prefix, int n, int threads) {
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(threads));
   std::vector<int> rc(static_cast<size_t>(threads), 0);
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {

@@ -29,9 +29,9 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
   return base + "/" + db + tail;
 }
 
-Status AdminExec(const std::string& sql) {
+Status AdminExec(const std::string& admin_url, const std::string& sql) {
   try {
-    pqxx::connection conn(PgAdminUrl());
+    pqxx::connection conn(admin_url);
     pqxx::nontransaction tx(conn);
     tx.exec(sql);
     return Status::Ok();
@@ -52,7 +52,8 @@ bool RequireAll() {
   return v && std::string_view(v) == "1";
 }
 
-Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(const std::string& backend) {
+Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(const std::string& backend,
+                                                           const std::string& pg_admin_url) {
   auto db = std::make_unique<TestDatabase>();
   db->backend_ = backend;
   if (backend == "sqlite") {
@@ -66,10 +67,11 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(const std::string& ba
     return db;
   }
   if (backend == "postgresql") {
-    if (PgAdminUrl().empty()) return Status::Unavailable("BERTH_TEST_PG_URL is not set");
+    if (pg_admin_url.empty()) return Status::Unavailable("BERTH_TEST_PG_URL is not set");
+    db->admin_url_ = pg_admin_url;
     db->db_name_ = "berth_test_" + RandomHex(6);
-    BERTH_RETURN_IF_ERROR(AdminExec("CREATE DATABASE " + db->db_name_));
-    db->url_ = WithDatabase(PgAdminUrl(), db->db_name_);
+    BERTH_RETURN_IF_ERROR(AdminExec(pg_admin_url, "CREATE DATABASE " + db->db_name_));
+    db->url_ = WithDatabase(pg_admin_url, db->db_name_);
     db->target_ = db->url_;
     return db;
   }
@@ -81,13 +83,16 @@ TestDatabase::~TestDatabase() {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  if (!db_name_.empty()) (void)AdminExec("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+  if (!db_name_.empty()) {
+    (void)AdminExec(admin_url_, "DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+  }
 }
 
 Status TestDatabase::TerminateSessions() {
   if (db_name_.empty()) return Status::BadRequest("only PostgreSQL databases have sessions");
-  return AdminExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-                   db_name_ + "' AND pid <> pg_backend_pid()");
+  return AdminExec(admin_url_,
+                   "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                       db_name_ + "' AND pid <> pg_backend_pid()");
 }
 
 Result<std::unique_ptr<Subprocess>> Subprocess::Start(const std::vector<std::string>& argv) {
@@ -97,6 +102,7 @@ Result<std::unique_ptr<Subprocess>> Subprocess::Start(const std::vector<std::str
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int pid = -1;

@@ -25,8 +25,10 @@ bool RequireAll();
 // dropped) when destroyed.
 class TestDatabase {
  public:
-  // `backend` is "sqlite" or "postgresql".
-  static Result<std::unique_ptr<TestDatabase>> Create(const std::string& backend);
+  // `backend` is "sqlite" or "postgresql"; a PostgreSQL database is created
+  // through `pg_admin_url` (a role that may CREATE DATABASE).
+  static Result<std::unique_ptr<TestDatabase>> Create(
+      const std::string& backend, const std::string& pg_admin_url = PgAdminUrl());
   TestDatabase() = default;  // use Create
   ~TestDatabase();
 
@@ -45,6 +47,7 @@ class TestDatabase {
   std::string target_;
   std::string dir_;      // SQLite
   std::string db_name_;  // PostgreSQL
+  std::string admin_url_;
 };
 
 // A child process whose stdout is read line by line in the background.

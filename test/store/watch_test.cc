@@ -59,8 +59,10 @@ TEST_P(StoreTest, WatchFromAFutureRevisionSkipsUpToIt) {
 TEST_P(StoreTest, ConcurrentWritersNoGapNoDuplicate) {
   constexpr int kThreads = 4;
   constexpr int kWrites = 40;
+  constexpr int kTotal = kThreads * kWrites;
   auto w = store_->Watch("/c/", 0).value();
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kWrites; ++i) {
@@ -71,8 +73,8 @@ TEST_P(StoreTest, ConcurrentWritersNoGapNoDuplicate) {
     });
   }
   for (auto& t : threads) t.join();
-  std::vector<Event> ev = Collect(*w, kThreads * kWrites);
-  EXPECT_THAT(Revisions(ev), ElementsAreArray(Range(0, kThreads * kWrites)));
+  std::vector<Event> ev = Collect(*w, kTotal);
+  EXPECT_THAT(Revisions(ev), ElementsAreArray(Range(0, kTotal)));
   EXPECT_EQ(w->Next(std::chrono::milliseconds(100)).status().code(), Code::kTimeout);
 }
 

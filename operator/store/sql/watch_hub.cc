@@ -110,7 +110,9 @@ Result<std::unique_ptr<Watcher>> WatchHub::Watch(std::string_view prefix, int64_
             sql += " AND key < ?";
             params.emplace_back(std::string_view(end));
           }
-          sql += " ORDER BY revision";
+          // One row more than the buffer holds is enough to know it overflows.
+          sql += " ORDER BY revision LIMIT ?";
+          params.emplace_back(static_cast<int64_t>(options_.watcher_buffer) + 1);
           BERTH_ASSIGN_OR_RETURN(SqlRows rows, c.Exec(sql, params));
           events.reserve(rows.size());
           for (const SqlRow& row : rows) events.push_back(ToEvent(row));
