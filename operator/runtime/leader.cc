@@ -67,29 +67,32 @@ LeaderElector::State LeaderElector::state() const {
 }
 
 void LeaderElector::Loop() {
+  // Times are taken before each store write: the lease's renewTime is read
+  // then too, so the local deadline never outlasts the one others see.
   Clock::SteadyTime next_renew{};
   while (!sleeper_.cancelled()) {
     State s = state();
+    Clock::SteadyTime attempt = clock_.Steady();
     if (s == State::kCandidate) {
       if (TryAcquire()) {
-        BecomeLeader();
-        next_renew = clock_.Steady() + opts_.renew_interval;
+        BecomeLeader(attempt);
+        next_renew = attempt + opts_.renew_interval;
         continue;
       }
-      sleeper_.SleepFor(opts_.retry_period);
+      sleeper_.SleepUntil(attempt + opts_.retry_period);
     } else if (s == State::kLeading) {
       if (!sleeper_.SleepUntil(next_renew) || state() != State::kLeading) break;
+      attempt = clock_.Steady();
       Renewal r = TryRenew();
-      Clock::SteadyTime now = clock_.Steady();
       if (r == Renewal::kRenewed) {
         std::lock_guard lock(mu_);
-        if (state_ == State::kLeading) last_renew_ = now;
-        next_renew = now + opts_.renew_interval;
+        if (state_ == State::kLeading) last_renew_ = attempt;
+        next_renew = attempt + opts_.renew_interval;
       } else if (r == Renewal::kLost) {
         Lose("another process holds the lease");
         break;
       } else {
-        next_renew = now + opts_.retry_period;
+        next_renew = attempt + opts_.retry_period;
       }
     } else {
       break;
@@ -200,17 +203,19 @@ LeaderElector::Renewal LeaderElector::TryRenew() {
   return Renewal::kTransient;
 }
 
-void LeaderElector::BecomeLeader() {
+void LeaderElector::BecomeLeader(Clock::SteadyTime acquired) {
+  // The state turns kLeading inside the callback lock, so on_started_leading
+  // is always delivered, and a concurrent Lose (which takes the same lock to
+  // deliver on_stopped_leading) always comes after it.
+  std::lock_guard cb(cb_mu_);
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kCandidate) return;
     state_ = State::kLeading;
-    last_renew_ = clock_.Steady();
+    last_renew_ = acquired;
   }
   spdlog::info("leader election: {} is now the leader ({})", opts_.identity, opts_.key);
   sleeper_.Tick();  // the watchdog recomputes its deadline
-  std::lock_guard cb(cb_mu_);
-  if (state() != State::kLeading) return;
   started_delivered_ = true;
   if (opts_.on_started_leading) opts_.on_started_leading();
 }

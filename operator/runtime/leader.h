@@ -91,7 +91,7 @@ class LeaderElector {
   void Watchdog();
   bool TryAcquire();
   Renewal TryRenew();
-  void BecomeLeader();
+  void BecomeLeader(Clock::SteadyTime acquired);
   void Lose(const std::string& reason);
   void DeliverStopped();
   void Release();

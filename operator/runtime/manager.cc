@@ -159,6 +159,11 @@ Status Manager::Wait() {
   return Status::Ok();
 }
 
+LeaderElector* Manager::elector() {
+  std::lock_guard lock(mu_);
+  return elector_.get();
+}
+
 bool Manager::IsLeader() const {
   std::lock_guard lock(mu_);
   if (!leading_ || components_stopped_) return false;

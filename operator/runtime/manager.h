@@ -72,7 +72,7 @@ class Manager {
   // without leader election).
   bool IsLeader() const;
   // The elector once Start() created it; null without leader election.
-  LeaderElector* elector() { return elector_.get(); }
+  LeaderElector* elector();
 
  private:
   void OnStartedLeading();

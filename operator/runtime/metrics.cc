@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
-#include "operator/common/log.h"
 
 namespace berth::runtime {
 namespace {
@@ -32,7 +32,7 @@ bool ValidName(std::string_view s) {
 }
 
 [[noreturn]] void Bug(const std::string& what) {
-  spdlog::critical("metrics: {}", what);
+  std::fprintf(stderr, "berth metrics: %s\n", what.c_str());
   std::abort();
 }
 

@@ -129,8 +129,9 @@ void WorkQueue::Done(const std::string& key) {
   if (processing_.empty()) idle_cv_.notify_all();
 }
 
-size_t WorkQueue::Len() const {
+size_t WorkQueue::Len() {
   std::lock_guard lock(mu_);
+  if (!shutting_down_) PromoteLocked(clock_.Steady());
   return queue_.size();
 }
 

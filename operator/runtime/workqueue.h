@@ -87,8 +87,9 @@ class WorkQueue {
   // Marks `key` as processed; re-queues it if it was added meanwhile.
   void Done(const std::string& key);
 
-  // Keys ready to be handed out (not counting delayed or in-process keys).
-  size_t Len() const;
+  // Keys ready to be handed out (not counting delayed or in-process keys);
+  // first moves delayed keys whose time has come to the ready queue.
+  size_t Len();
   // Keys waiting for their AddAfter / AddRateLimited time.
   size_t Waiting() const;
   // Keys handed out and not yet Done.
