@@ -151,6 +151,12 @@ Result<HttpResponse> HttpTransport::Do(const HttpRequest& req, const BodySink* s
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   if (!endpoint_.unix_path.empty()) {
     curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, endpoint_.unix_path.c_str());
+  } else {
+    // A remote engine (GpuNode) can vanish silently; keepalive ends the
+    // event stream instead of leaving it open forever.
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPINTVL, 10L);
   }
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
