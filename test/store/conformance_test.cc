@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "test/store/store_fixture.h"
 
 namespace berth::store::testing {
@@ -110,6 +113,28 @@ TEST_P(StoreTest, ListIsOneSnapshotWithItsRevision) {
   EXPECT_EQ(store_->Count("").value(), 5);
   EXPECT_THAT(Keys(store_->List("/a/bc", "", 0).value()), ElementsAre("/a/bc/1"));
   EXPECT_EQ(store_->List("/zz/", "", 0)->records.size(), 0u);
+}
+
+TEST_P(StoreTest, ListRevisionMatchesItsRowsWhileWritersRun) {
+  // Every write creates one key, so a consistent snapshot at revision R holds
+  // exactly R keys: a List that read rows and revision at different moments
+  // would show a mismatch.
+  constexpr int kWrites = 150;
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < kWrites; ++i) {
+      EXPECT_TRUE(store_->Create("/snap/" + std::to_string(i), "x").ok());
+    }
+    done = true;
+  });
+  int lists = 0;
+  while (!done || lists == 0) {
+    ListResult r = store_->List("/snap/", "", 0).value();
+    ASSERT_EQ(static_cast<int64_t>(r.records.size()), r.revision);
+    ++lists;
+  }
+  writer.join();
+  EXPECT_EQ(store_->List("/snap/", "", 0)->revision, kWrites);
 }
 
 TEST_P(StoreTest, PagingWithStartAfterAndLimit) {
