@@ -91,10 +91,27 @@ void Informer::Resync() {
     std::shared_lock lock(cache_mu_);
     for (const auto& [key, obj] : cache_) snapshot.push_back(obj);
   }
-  for (const auto& obj : snapshot) {
-    for (const auto& h : handlers_) {
-      if (h.on_update) h.on_update(*obj, *obj);
-    }
+  for (const auto& obj : snapshot) OnUpdate(*obj, *obj);
+}
+
+void Informer::OnAdd(const api::Object& obj) {
+  std::lock_guard lock(handler_mu_);
+  for (const auto& h : handlers_) {
+    if (h.on_add) h.on_add(obj);
+  }
+}
+
+void Informer::OnUpdate(const api::Object& old_obj, const api::Object& new_obj) {
+  std::lock_guard lock(handler_mu_);
+  for (const auto& h : handlers_) {
+    if (h.on_update) h.on_update(old_obj, new_obj);
+  }
+}
+
+void Informer::OnDelete(const api::Object& obj) {
+  std::lock_guard lock(handler_mu_);
+  for (const auto& h : handlers_) {
+    if (h.on_delete) h.on_delete(obj);
   }
 }
 
@@ -196,20 +213,13 @@ void Informer::ReplaceCache(std::vector<api::Object> items) {
   for (const auto& [key, obj] : fresh) {
     auto it = old.find(key);
     if (it == old.end()) {
-      for (const auto& h : handlers_) {
-        if (h.on_add) h.on_add(*obj);
-      }
+      OnAdd(*obj);
     } else if (it->second->resource_version() != obj->resource_version()) {
-      for (const auto& h : handlers_) {
-        if (h.on_update) h.on_update(*it->second, *obj);
-      }
+      OnUpdate(*it->second, *obj);
     }
   }
   for (const auto& [key, obj] : old) {
-    if (fresh.count(key)) continue;
-    for (const auto& h : handlers_) {
-      if (h.on_delete) h.on_delete(*obj);
-    }
+    if (!fresh.count(key)) OnDelete(*obj);
   }
 }
 
@@ -220,9 +230,7 @@ void Informer::Apply(registry::WatchEvent ev) {
       std::unique_lock lock(cache_mu_);
       cache_.erase(key);
     }
-    for (const auto& h : handlers_) {
-      if (h.on_delete) h.on_delete(ev.object);
-    }
+    OnDelete(ev.object);
     return;
   }
   if (ev.type != "ADDED" && ev.type != "MODIFIED") {
@@ -237,12 +245,10 @@ void Informer::Apply(registry::WatchEvent ev) {
     old = std::move(slot);
     slot = obj;
   }
-  for (const auto& h : handlers_) {
-    if (old) {
-      if (h.on_update) h.on_update(*old, *obj);
-    } else if (h.on_add) {
-      h.on_add(*obj);
-    }
+  if (old) {
+    OnUpdate(*old, *obj);
+  } else {
+    OnAdd(*obj);
   }
 }
 

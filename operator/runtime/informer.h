@@ -98,8 +98,9 @@ class Informer {
   std::vector<api::Object> List(const std::function<bool(const api::Object&)>& pred) const;
   size_t Size() const;
 
-  // Passes every cached object to on_update(obj, obj) now (the periodic
-  // resync does this on the informer thread).
+  // Passes every cached object to on_update(obj, obj) now, on the calling
+  // thread (the periodic resync does this on the informer thread). Must not be
+  // called from a handler.
   void Resync();
 
  private:
@@ -108,6 +109,9 @@ class Informer {
   // One list + watch session; returns when the watch ends (false: stopping).
   bool ListAndWatch(int* failures);
   void ReplaceCache(std::vector<api::Object> items);
+  void OnAdd(const api::Object& obj);
+  void OnUpdate(const api::Object& old_obj, const api::Object& new_obj);
+  void OnDelete(const api::Object& obj);
   void Apply(registry::WatchEvent ev);
   void MaybeResync();
 
@@ -115,6 +119,7 @@ class Informer {
   Clock& clock_;
   std::unique_ptr<ListerWatcher> lw_;
   std::vector<EventHandler> handlers_;
+  std::mutex handler_mu_;  // one handler call at a time, whichever thread calls
   Sleeper sleeper_;
 
   mutable std::shared_mutex cache_mu_;

@@ -11,7 +11,8 @@ namespace berth::runtime {
 
 Result<std::unique_ptr<ShutdownSignals>> ShutdownSignals::Install(
     std::function<void(int)> on_signal) {
-  auto s = std::make_unique<ShutdownSignals>(Key(), std::move(on_signal));
+  auto s = std::make_unique<ShutdownSignals>(Key());
+  s->on_signal_ = std::move(on_signal);
   sigemptyset(&s->set_);
   sigaddset(&s->set_, SIGTERM);
   sigaddset(&s->set_, SIGINT);
@@ -27,8 +28,27 @@ ShutdownSignals::~ShutdownSignals() {
     pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait; ignored as closing
     thread_.join();
   }
-  if (handler_.joinable()) handler_.join();
+  std::thread handler;
+  {
+    std::lock_guard lock(mu_);
+    handler.swap(handler_);
+  }
+  if (handler.joinable()) handler.join();
   pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
+
+void ShutdownSignals::SetHandler(std::function<void(int)> on_signal) {
+  std::lock_guard lock(mu_);
+  on_signal_ = std::move(on_signal);
+  MaybeRunHandlerLocked();
+}
+
+void ShutdownSignals::MaybeRunHandlerLocked() {
+  if (handled_ || pending_signo_ == 0 || !on_signal_) return;
+  handled_ = true;
+  // A helper thread, so that a second signal is still noticed while the
+  // handler (a clean shutdown) runs.
+  handler_ = std::thread([f = on_signal_, signo = pending_signo_] { f(signo); });
 }
 
 void ShutdownSignals::Run() {
@@ -42,9 +62,9 @@ void ShutdownSignals::Run() {
       std::_Exit(128 + signo);
     }
     spdlog::info("received signal {}; shutting down", signo);
-    // Handled on a helper thread so a second signal is still noticed while
-    // the callback (a clean shutdown) runs.
-    handler_ = std::thread([this, signo] { on_signal_(signo); });
+    std::lock_guard lock(mu_);
+    pending_signo_ = signo;
+    MaybeRunHandlerLocked();
   }
 }
 

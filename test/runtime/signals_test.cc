@@ -38,5 +38,15 @@ TEST(ShutdownSignalsTest, DestroyingWithoutASignalDoesNotCallBack) {
   EXPECT_EQ(calls, 0);
 }
 
+TEST(ShutdownSignalsTest, ASignalBeforeTheHandlerIsSetIsHandledWhenItIs) {
+  auto signals = ShutdownSignals::Install();
+  ASSERT_TRUE(signals.ok());
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  ASSERT_TRUE(testing::WaitFor([&] { return (*signals)->received() == 1; }));
+  std::atomic<int> got{0};
+  (*signals)->SetHandler([&](int signo) { got = signo; });
+  ASSERT_TRUE(testing::WaitFor([&] { return got.load() == SIGTERM; }));
+}
+
 }  // namespace
 }  // namespace berth::runtime
