@@ -108,8 +108,10 @@ void PlanService(const PlanInput& in, const ServiceSpec& svc, const PreviousServ
     }
   }
   // Crash accounting: count each exit once, by its finish time.
+  // Status keeps seconds; compare at that precision so one exit counts once.
   bool new_exit = current->finished_at != Clock::time_point{} &&
-                  current->finished_at != prev.finished_at;
+                  std::chrono::floor<seconds>(current->finished_at) !=
+                      std::chrono::floor<seconds>(prev.finished_at);
   bool fast = current->finished_at - current->started_at < kFastExit;
   sp.crash_count = prev.crash_count;
   if (new_exit && current->state != "running") sp.crash_count = fast ? prev.crash_count + 1 : 0;

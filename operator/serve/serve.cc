@@ -5,11 +5,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
+#include "controllers/wiring/controllers.h"
 #include "operator/api/catalog.h"
 #include "operator/apiserver/auth.h"
 #include "operator/apiserver/listener.h"
@@ -86,24 +88,34 @@ Result<bool> EnsureAdminToken(apiserver::TokenStore& tokens, FileSystem& fs,
   return true;
 }
 
+namespace {
+std::unique_ptr<controllers::Controllers> g_controllers;
+std::atomic<int> g_exit_code{0};
+}  // namespace
+
 Status StartControllers(registry::Registry& registry, apiserver::Server& server,
                         const Options& options) {
-  // ---------------------------------------------------------------------
-  // The lead wires the controllers here (Stack, Instance, Provider, router,
-  // GitRepository, ...), honouring options.controllers, options.docker,
-  // options.workers, options.leader_elect and options.identity, and adds the
-  // Docker engine readiness check with server.AddReadinessCheck("docker", ...)
-  // and the Stack log source with server.SetLogSource(...).
-  // Intentionally empty until then.
-  // ---------------------------------------------------------------------
-  (void)registry;
-  (void)server;
-  (void)options;
+  controllers::ControllersConfig cfg;
+  cfg.data_dir = options.data_dir.empty() ? DefaultDataDir() : options.data_dir;
+  cfg.docker_endpoint = options.docker;
+  cfg.identity = options.identity;
+  cfg.leader_elect = options.leader_elect;
+  cfg.run_controllers = options.controllers;
+  cfg.workers = options.workers;
+  cfg.on_fatal = [](const Status& st) {
+    // Lost the leader lock (or could not start): shut down and exit non-zero,
+    // to come back as a fresh candidate, as Kubernetes controllers do.
+    g_exit_code = 1;
+    ::kill(::getpid(), SIGTERM);
+  };
+  BERTH_ASSIGN_OR_RETURN(g_controllers,
+                         controllers::StartControllers(registry, registry.store(), server, cfg));
   return Status::Ok();
 }
 
 void StopControllers() {
-  // Counterpart of StartControllers: stop and join the controllers here.
+  if (g_controllers) g_controllers->Stop();
+  g_controllers.reset();
 }
 
 int Run(const Options& options) {
@@ -142,7 +154,9 @@ int Run(const Options& options) {
   sopts.tls_cert = options.tls_cert;
   sopts.tls_key = options.tls_key;
   apiserver::Server server(registry, tokens, sopts);
-  if (Status st = StartControllers(registry, server, options); !st.ok()) {
+  Options effective = options;
+  effective.data_dir = data_dir;
+  if (Status st = StartControllers(registry, server, effective); !st.ok()) {
     spdlog::error("cannot start the controllers: {}", st.ToString());
     return 1;
   }
@@ -163,7 +177,7 @@ int Run(const Options& options) {
   StopControllers();  // then the controllers
   store->reset();     // then the store
   spdlog::info("berth serve stopped");
-  return 0;
+  return g_exit_code.load();
 }
 
 }  // namespace berth::serve

@@ -1,0 +1,49 @@
+// The controllers of `berth serve`, wired together: the Docker client, the
+// event recorder, the Manager (leader election on the store), every
+// controller and its admission checks, the Docker event source, the Stack log
+// source and the Docker readiness check of the API server.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "operator/apiserver/server.h"
+#include "operator/registry/registry.h"
+#include "operator/store/store.h"
+
+namespace berth::controllers {
+
+struct ControllersConfig {
+  std::string data_dir;
+  std::string docker_endpoint = "unix:///var/run/docker.sock";
+  std::string identity;     // leader-election identity; generated when empty
+  bool leader_elect = true;
+  bool run_controllers = true;  // false: admission checks only (API-only server)
+  int workers = 4;
+  // Called (from a background thread) when this process lost the leader lock
+  // or the controllers failed to start: serve should shut down and exit
+  // non-zero, to come back as a fresh candidate.
+  std::function<void(const Status&)> on_fatal;
+};
+
+class Controllers {
+ public:
+  virtual ~Controllers() = default;
+  // Stops the controllers and releases the leader lock. Idempotent.
+  virtual void Stop() = 0;
+  // True while this process holds the leader lock and reconciles.
+  virtual bool leading() const = 0;
+};
+
+// Registers admission checks on `registry` and (unless !run_controllers)
+// starts the controllers in the background: they begin reconciling once this
+// process holds the leader lock. `registry`, `store` and `server` must
+// outlive the result. Call before the API server starts.
+Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& registry,
+                                                      store::Store& store,
+                                                      apiserver::Server& server,
+                                                      const ControllersConfig& config);
+
+}  // namespace berth::controllers
