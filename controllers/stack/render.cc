@@ -57,6 +57,7 @@ Json Canonical(const docker::ContainerSpec& c) {
   for (const auto& g : c.gpus) gpus.push_back({g.count, g.device_ids});
   j["gpus"] = gpus;
   j["stop_timeout"] = c.stop_timeout ? Json(*c.stop_timeout) : Json();
+  j["stop_signal"] = c.stop_signal;
   return j;
 }
 
@@ -183,6 +184,19 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
     }
   }
 
+  if (spec.router && spec.router->service == svc.name) {
+    // The router reads the Instances' conf.d files berth writes on the host;
+    // unless the service mounts something there itself, mount them.
+    const std::string& target = spec.router->container_conf_dir;
+    bool mounted = false;
+    for (const auto& m : c.mounts) mounted = mounted || m.target == target;
+    if (!mounted) {
+      std::string dir = RouterConfDir(in.stack_dir, *spec.router);
+      c.mounts.push_back({docker::Mount::Type::kBind, dir, target, true});
+      out.bind_dirs.push_back(dir);
+    }
+  }
+
   Json literal_configs = Json::object();
   for (const ConfigFileSpec& f : svc.config_files) {
     std::string content = f.content;
@@ -262,6 +276,7 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
     c.gpus.push_back(g);
   }
   c.stop_timeout = static_cast<int>((svc.stop_grace.count() + 999) / 1000);
+  c.stop_signal = svc.stop_signal;
 
   if (!causes.empty()) return Status::Invalid("cannot render service " + svc.name, causes);
   Json canon = Canonical(c);

@@ -173,6 +173,7 @@ ServiceSpec ServiceFrom(const std::string& name, const Json& j, Errors* errs) {
   s.user = Str(j, "user");
   s.working_dir = Str(j, "workingDir");
   s.stop_grace = Duration(j, "stopGracePeriod", s.stop_grace, path, errs);
+  s.stop_signal = Str(j, "stopSignal");
   s.extra_hosts = StrList(j, "extraHosts");
   s.shm_size = Str(j, "shmSize");
   s.runtime = Str(j, "runtime");

@@ -73,6 +73,7 @@ struct ServiceSpec {
   std::string user;
   std::string working_dir;
   std::chrono::milliseconds stop_grace{10000};
+  std::string stop_signal;
   std::vector<std::string> extra_hosts;
   std::string shm_size;
   std::string runtime;
