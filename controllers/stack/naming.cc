@@ -28,4 +28,13 @@ std::string VolumeName(const api::ObjectRef& stack, const VolumeDecl& decl) {
   return decl.external ? decl.key : Scoped(stack, decl.key);
 }
 
+std::string StackDataDir(const std::string& data_dir, const api::ObjectRef& stack) {
+  return data_dir + "/stacks/" + stack.ns + "/" + stack.name;
+}
+
+std::string RouterConfDir(const std::string& stack_dir, const RouterSpec& router) {
+  if (!router.conf_dir.empty()) return router.conf_dir;
+  return stack_dir + "/router/conf.d";
+}
+
 }  // namespace berth::stack

@@ -25,7 +25,7 @@ StackReconciler::StackReconciler(registry::Registry& registry, docker::DockerCli
       opts_(std::move(options)), renderer_(renderer) {}
 
 std::string StackReconciler::StackDir(const api::ObjectRef& ref) const {
-  return opts_.data_dir + "/stacks/" + ref.ns + "/" + ref.name;
+  return StackDataDir(opts_.data_dir, ref);
 }
 
 std::string StackReconciler::SecretsDir(const api::ObjectRef& ref) const {
