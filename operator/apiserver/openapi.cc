@@ -13,7 +13,8 @@ Response ServeOpenApi(const Context& ctx, const Request& req) {
   if (s.size() == 2 && s[1] == "v2") {
     if (req.Header("accept").find("protobuf") != std::string::npos) {
       Response r;
-      r.content_type = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+      // The kube-apiserver answers with dots: Go's mime parser refuses the "@".
+      r.content_type = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
       r.body = "";  // an empty openapi_v2.Document
       return r;
     }
