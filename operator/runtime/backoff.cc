@@ -23,7 +23,10 @@ double RandomUnit() {
 }
 
 TokenBucket::TokenBucket(double qps, int burst, Clock& clock)
-    : qps_(qps), burst_(std::max(1, burst)), clock_(clock), tokens_(burst_),
+    : qps_(qps),
+      burst_(std::max(1, burst)),
+      clock_(clock),
+      tokens_(burst_),
       last_(clock.Steady()) {}
 
 std::chrono::nanoseconds TokenBucket::Reserve() {

@@ -31,17 +31,21 @@ Controller::Controller(ControllerOptions opts, Reconciler& reconciler)
                                   "Reconciles that returned an error, by controller.",
                                   {{"controller", opts_.name}})),
       duration_(metrics_.GetHistogram("berth_reconcile_duration_seconds",
-                                      "Time spent in Reconcile, by controller.",
-                                      DurationBuckets(), {{"controller", opts_.name}})),
+                                      "Time spent in Reconcile, by controller.", DurationBuckets(),
+                                      {{"controller", opts_.name}})),
       active_(metrics_.GetGauge("berth_controller_active_workers",
                                 "Workers currently running Reconcile, by controller.",
                                 {{"controller", opts_.name}})) {
   if (opts_.workers < 1) opts_.workers = 1;
 }
 
-Controller::~Controller() { Stop(); }
+Controller::~Controller() {
+  Stop();
+}
 
-void Controller::Enqueue(const api::ObjectRef& ref) { queue_.Add(ref.ToString()); }
+void Controller::Enqueue(const api::ObjectRef& ref) {
+  queue_.Add(ref.ToString());
+}
 
 void Controller::EnqueueAfter(const api::ObjectRef& ref, std::chrono::nanoseconds delay) {
   queue_.AddAfter(ref.ToString(), delay);

@@ -17,7 +17,9 @@ std::string HostName() {
   return host;
 }
 
-const char* TypeName(EventType t) { return t == EventType::kWarning ? "Warning" : "Normal"; }
+const char* TypeName(EventType t) {
+  return t == EventType::kWarning ? "Warning" : "Normal";
+}
 
 }  // namespace
 
@@ -68,9 +70,8 @@ void EventRecorder::Record(const api::Object& regarding, EventType type, std::st
   Enqueue(std::move(p));
 }
 
-void EventRecorder::Record(const api::ObjectRef& regarding, EventType type,
-                           std::string_view reason, std::string_view action,
-                           std::string_view note) {
+void EventRecorder::Record(const api::ObjectRef& regarding, EventType type, std::string_view reason,
+                           std::string_view action, std::string_view note) {
   api::Object o;
   o.json()["apiVersion"] = api::kApiVersion;
   o.json()["kind"] = regarding.kind;
@@ -168,8 +169,10 @@ void EventRecorder::CreateNew(const Pending& p, const SeriesKey& key) {
 void EventRecorder::TrimSeries(Clock::WallTime now) {
   if (series_.size() < opts_.max_series) return;
   for (auto it = series_.begin(); it != series_.end();) {
-    if (now - it->second.last > opts_.dedup_window) it = series_.erase(it);
-    else ++it;
+    if (now - it->second.last > opts_.dedup_window)
+      it = series_.erase(it);
+    else
+      ++it;
   }
   // Still full of live series: forget the oldest one.
   while (series_.size() >= opts_.max_series) {

@@ -68,8 +68,8 @@ enum class EventType { kNormal, kWarning };
 
 struct EventRecorderOptions {
   std::string reporting_controller = "berth.dev/controllers";  // e.g. "berth.dev/stack-controller"
-  std::string reporting_instance;  // hostname when empty
-  Clock* clock = nullptr;          // RealClock() when null
+  std::string reporting_instance;                              // hostname when empty
+  Clock* clock = nullptr;                                      // RealClock() when null
   std::chrono::milliseconds dedup_window = std::chrono::minutes(10);
   size_t max_pending = 1000;  // queued, not yet written
   size_t max_series = 4096;   // remembered for deduplication

@@ -12,7 +12,9 @@ Informer::Informer(std::unique_ptr<ListerWatcher> lw, InformerOptions opts)
       lw_(std::move(lw)),
       sleeper_(clock_, opts_.check_interval) {}
 
-Informer::~Informer() { Stop(); }
+Informer::~Informer() {
+  Stop();
+}
 
 void Informer::AddHandler(EventHandler handler) {
   std::lock_guard lock(mu_);
@@ -65,8 +67,7 @@ std::vector<api::Object> Informer::List(std::string_view ns) const {
   return List([ns](const api::Object& o) { return ns.empty() || o.ns() == ns; });
 }
 
-std::vector<api::Object> Informer::List(
-    const std::function<bool(const api::Object&)>& pred) const {
+std::vector<api::Object> Informer::List(const std::function<bool(const api::Object&)>& pred) const {
   std::vector<Ptr> snapshot;
   {
     std::shared_lock lock(cache_mu_);

@@ -58,9 +58,9 @@ std::unique_ptr<ListerWatcher> NewRegistryListerWatcher(registry::Registry& regi
                                                         std::string label_selector = "");
 
 struct InformerOptions {
-  std::string kind;              // "Stack"
-  std::string ns;                // "" watches every namespace
-  std::string label_selector;    // only objects matching it are cached
+  std::string kind;            // "Stack"
+  std::string ns;              // "" watches every namespace
+  std::string label_selector;  // only objects matching it are cached
   std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // 0: never
   std::chrono::milliseconds check_interval = std::chrono::seconds(1);
   BackoffOptions backoff{std::chrono::milliseconds(100), std::chrono::seconds(10), 0.2};

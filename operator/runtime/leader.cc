@@ -22,12 +22,15 @@ LeaderElector::LeaderElector(store::Store& store, LeaderElectionOptions opts)
   if (opts_.identity.empty()) opts_.identity = DefaultIdentity();
 }
 
-LeaderElector::~LeaderElector() { Stop(true); }
+LeaderElector::~LeaderElector() {
+  Stop(true);
+}
 
 Status LeaderElector::Start() {
   if (!(opts_.renew_interval < opts_.renew_deadline &&
         opts_.renew_deadline < std::chrono::milliseconds(opts_.lease_duration))) {
-    return Status::Invalid("leader election: need renew_interval < renew_deadline < lease_duration");
+    return Status::Invalid(
+        "leader election: need renew_interval < renew_deadline < lease_duration");
   }
   std::lock_guard lock(mu_);
   if (state_ != State::kIdle) return Status::Internal("leader election: already started");
@@ -163,7 +166,8 @@ bool LeaderElector::TryAcquire() {
   std::lock_guard lock(mu_);
   held_revision_ = updated->mod_revision;
   current_ = next;
-  if (!previous.empty()) spdlog::info("leader election: took over the expired lease of {}", previous);
+  if (!previous.empty())
+    spdlog::info("leader election: took over the expired lease of {}", previous);
   return true;
 }
 

@@ -28,11 +28,11 @@ Result<Lease> DecodeLease(std::string_view text) {
     return Status::BadRequest("lease has no integer leaseDurationSeconds");
   }
   lease.lease_duration_seconds = duration->get<int64_t>();
-  auto time_field = [&](const char* name,
-                        std::chrono::system_clock::time_point* out) -> Status {
+  auto time_field = [&](const char* name, std::chrono::system_clock::time_point* out) -> Status {
     auto it = j.find(name);
     if (it == j.end()) return Status::Ok();
-    if (!it->is_string()) return Status::BadRequest(std::string("lease ") + name + " is not a string");
+    if (!it->is_string())
+      return Status::BadRequest(std::string("lease ") + name + " is not a string");
     auto t = ParseRfc3339(it->get<std::string>());
     if (!t) return Status::BadRequest(std::string("lease ") + name + " is not RFC 3339");
     *out = *t;

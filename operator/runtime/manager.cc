@@ -6,7 +6,9 @@ namespace berth::runtime {
 
 Manager::Manager(ManagerOptions opts) : opts_(std::move(opts)) {}
 
-Manager::~Manager() { Stop(); }
+Manager::~Manager() {
+  Stop();
+}
 
 Informer& Manager::AddInformer(std::unique_ptr<Informer> informer) {
   informers_.push_back(std::move(informer));

@@ -49,7 +49,6 @@ std::unique_ptr<ListerWatcher> NewRegistryListerWatcher(registry::Registry& regi
 }
 
 Informer::Informer(registry::Registry& registry, InformerOptions opts)
-    : Informer(NewRegistryListerWatcher(registry, opts.kind, opts.ns, opts.label_selector),
-               opts) {}
+    : Informer(NewRegistryListerWatcher(registry, opts.kind, opts.ns, opts.label_selector), opts) {}
 
 }  // namespace berth::runtime

@@ -1,6 +1,7 @@
 #include "operator/runtime/signals.h"
 
 #include <pthread.h>
+#include <time.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -23,11 +24,8 @@ Result<std::unique_ptr<ShutdownSignals>> ShutdownSignals::Install(
 }
 
 ShutdownSignals::~ShutdownSignals() {
-  closing_ = true;
-  if (thread_.joinable()) {
-    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait; ignored as closing
-    thread_.join();
-  }
+  closing_ = true;  // the signal thread notices within one wait slice
+  if (thread_.joinable()) thread_.join();
   std::thread handler;
   {
     std::lock_guard lock(mu_);
@@ -53,8 +51,12 @@ void ShutdownSignals::MaybeRunHandlerLocked() {
 
 void ShutdownSignals::Run() {
   for (;;) {
-    int signo = 0;
-    if (sigwait(&set_, &signo) != 0) continue;
+    if (closing_) return;
+    // A timed wait, so the destructor can end the loop without raising a
+    // signal at the thread.
+    timespec slice{0, 200'000'000};
+    int signo = sigtimedwait(&set_, nullptr, &slice);
+    if (signo < 0) continue;  // EAGAIN (timeout) or EINTR
     if (closing_) return;
     int n = ++received_;
     if (n > 1) {

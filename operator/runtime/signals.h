@@ -3,7 +3,7 @@
 // main calls ShutdownSignals::Install first thing, before anything creates a
 // thread (store::Open does: its watch hub polls): Install blocks SIGTERM and
 // SIGINT in the calling thread, every thread created afterwards inherits that
-// mask, and one dedicated thread takes the signals with sigwait(). The first
+// mask, and one dedicated thread takes the signals with sigtimedwait(). The first
 // signal runs the handler once, on a helper thread and outside any signal
 // handler, so it may lock, log and join. Because the manager does not exist
 // yet when Install must run, the handler can be given later with SetHandler; a
@@ -20,13 +20,13 @@
 //   }
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <signal.h>
 
 #include "operator/common/result.h"
 
@@ -63,7 +63,7 @@ class ShutdownSignals {
   sigset_t previous_{};
   std::atomic<bool> closing_{false};
   std::atomic<int> received_{0};
-  std::thread thread_;  // sigwait loop
+  std::thread thread_;  // sigtimedwait loop
 
   std::mutex mu_;  // guards the fields below
   std::function<void(int)> on_signal_;

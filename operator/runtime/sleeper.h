@@ -17,8 +17,7 @@ namespace berth::runtime {
 
 class Sleeper {
  public:
-  explicit Sleeper(Clock& clock,
-                   std::chrono::nanoseconds max_slice = std::chrono::hours(24 * 365))
+  explicit Sleeper(Clock& clock, std::chrono::nanoseconds max_slice = std::chrono::hours(24 * 365))
       : clock_(clock), max_slice_(max_slice) {}
 
   // True when the clock reached `deadline`; false when cancelled.

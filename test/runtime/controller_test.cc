@@ -66,8 +66,7 @@ class ControllerTest : public ::testing::Test {
   // The key has been handled and its retry (if any) scheduled.
   bool Settled(Controller& c, size_t waiting) {
     return WaitFor([&] {
-      return c.queue().Processing() == 0 && c.queue().Len() == 0 &&
-             c.queue().Waiting() == waiting;
+      return c.queue().Processing() == 0 && c.queue().Len() == 0 && c.queue().Waiting() == waiting;
     });
   }
   double Count(const std::string& result) {
@@ -94,8 +93,8 @@ TEST_F(ControllerTest, ReconcilesEnqueuedKeys) {
 }
 
 TEST_F(ControllerTest, RetriesErrorsWithGrowingBackoff) {
-  ScriptedReconciler rec({Fail(Status::Unavailable("docker down")),
-                          Fail(Status::Unavailable("docker down")), Ok()});
+  ScriptedReconciler rec(
+      {Fail(Status::Unavailable("docker down")), Fail(Status::Unavailable("docker down")), Ok()});
   Controller c(Opts(), rec);
   ASSERT_TRUE(c.Start().ok());
   c.Enqueue(web_);
@@ -121,9 +120,9 @@ TEST_F(ControllerTest, RetriesErrorsWithGrowingBackoff) {
   EXPECT_EQ(c.queue().NumRequeues("Stack/default/web"), 0) << "success forgets the backoff";
   EXPECT_EQ(Count("error"), 2);
   EXPECT_EQ(Count("success"), 1);
-  EXPECT_EQ(metrics_.GetCounter("berth_reconcile_errors_total", "", {{"controller", "stack"}})
-                .Value(),
-            2);
+  EXPECT_EQ(
+      metrics_.GetCounter("berth_reconcile_errors_total", "", {{"controller", "stack"}}).Value(),
+      2);
 }
 
 TEST_F(ControllerTest, TerminalErrorsAreNotRetried) {

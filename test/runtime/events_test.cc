@@ -61,10 +61,10 @@ class EventsTest : public ::testing::Test {
 
   FakeClock clock_;
   std::shared_ptr<MemorySink::State> state_ = std::make_shared<MemorySink::State>();
-  api::Object stack_{api::Json{{"apiVersion", "berth.dev/v1alpha1"},
-                               {"kind", "Stack"},
-                               {"metadata",
-                                {{"name", "share"}, {"namespace", "prod"}, {"uid", "uid-1"}}}}};
+  api::Object stack_{
+      api::Json{{"apiVersion", "berth.dev/v1alpha1"},
+                {"kind", "Stack"},
+                {"metadata", {{"name", "share"}, {"namespace", "prod"}, {"uid", "uid-1"}}}}};
 };
 
 TEST_F(EventsTest, WritesAnEventAboutTheObject) {
@@ -183,8 +183,9 @@ TEST_F(EventsTest, RecordsAboutAReference) {
   auto evs = Events();
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].ns(), "default") << "events about cluster-scoped objects";
-  EXPECT_EQ(evs[0].json()["regarding"],
-            (api::Json{{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "GpuNode"}, {"name", "gpu-b"}}));
+  EXPECT_EQ(
+      evs[0].json()["regarding"],
+      (api::Json{{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "GpuNode"}, {"name", "gpu-b"}}));
 }
 
 TEST(TruncateUtf8Test, CutsOnBoundaries) {

@@ -113,11 +113,11 @@ class FakeListerWatcher final : public ListerWatcher {
 // A minimal object of kind Widget.
 inline api::Object Widget(const std::string& ns, const std::string& name, const std::string& rv,
                           api::Json spec = api::Json::object()) {
-  return api::Object(api::Json{{"apiVersion", "berth.dev/v1alpha1"},
-                               {"kind", "Widget"},
-                               {"metadata",
-                                {{"name", name}, {"namespace", ns}, {"resourceVersion", rv}}},
-                               {"spec", spec}});
+  return api::Object(
+      api::Json{{"apiVersion", "berth.dev/v1alpha1"},
+                {"kind", "Widget"},
+                {"metadata", {{"name", name}, {"namespace", ns}, {"resourceVersion", rv}}},
+                {"spec", spec}});
 }
 
 inline registry::ObjectList ListOf(std::vector<api::Object> items, const std::string& rv) {

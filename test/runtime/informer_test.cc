@@ -18,7 +18,9 @@ using testing::Widget;
 
 // Records handler calls as "add ns/name@rv", "update ns/name@rv->rv", "delete ns/name@rv".
 EventHandler Recorder(testing::Log& log) {
-  auto id = [](const api::Object& o) { return o.ns() + "/" + o.name() + "@" + o.resource_version(); };
+  auto id = [](const api::Object& o) {
+    return o.ns() + "/" + o.name() + "@" + o.resource_version();
+  };
   EventHandler h;
   h.on_add = [&log, id](const api::Object& o) { log.Add("add " + id(o)); };
   h.on_update = [&log, id](const api::Object& a, const api::Object& b) {
@@ -141,8 +143,8 @@ TEST_F(InformerTest, ResyncPassesEveryCachedObjectToOnUpdate) {
   log_.Clear();
   clock.Advance(10min);
   ASSERT_TRUE(WaitFor([&] { return log_.Size() == 2; }));
-  EXPECT_EQ(log_.Lines(), (std::vector<std::string>{"update default/a@3->3",
-                                                    "update default/b@4->4"}));
+  EXPECT_EQ(log_.Lines(),
+            (std::vector<std::string>{"update default/a@3->3", "update default/b@4->4"}));
   log_.Clear();
   clock.Advance(10min);
   ASSERT_TRUE(WaitFor([&] { return log_.Size() == 2; })) << "and again every period";
@@ -158,9 +160,9 @@ TEST_F(InformerTest, StopBeforeSyncEndsWaitForSync) {
 }
 
 TEST_F(InformerTest, ListWithPredicate) {
-  lw_->AddList(ListOf({Widget("default", "a", "3", {{"size", 1}}),
-                       Widget("default", "b", "4", {{"size", 2}})},
-                      "5"));
+  lw_->AddList(ListOf(
+      {Widget("default", "a", "3", {{"size", 1}}), Widget("default", "b", "4", {{"size", 2}})},
+      "5"));
   auto inf = Make();
   ASSERT_TRUE(inf->Start().ok());
   ASSERT_TRUE(inf->WaitForSync(20s));

@@ -52,8 +52,8 @@ struct Process {
     InformerOptions io;
     io.kind = "Widget";
     io.check_interval = 5ms;
-    Informer& inf =
-        manager.AddInformer(std::make_unique<Informer>(std::make_unique<FakeListerWatcher>(lw), io));
+    Informer& inf = manager.AddInformer(
+        std::make_unique<Informer>(std::make_unique<FakeListerWatcher>(lw), io));
     ControllerOptions co;
     co.name = "widget";
     co.metrics = &metrics;

@@ -148,10 +148,10 @@ TEST_F(EventRegistryTest, EventsPassTheCrdAndRepeatsBecomeASeries) {
   o.reporting_controller = "berth.dev/stack-controller";
   o.clock = &clock_;
   EventRecorder rec(*registry_, o);
-  api::Object stack(api::Json{{"apiVersion", "berth.dev/v1alpha1"},
-                              {"kind", "Stack"},
-                              {"metadata",
-                               {{"name", "share"}, {"namespace", "default"}, {"uid", "u-1"}}}});
+  api::Object stack(
+      api::Json{{"apiVersion", "berth.dev/v1alpha1"},
+                {"kind", "Stack"},
+                {"metadata", {{"name", "share"}, {"namespace", "default"}, {"uid", "u-1"}}}});
   rec.Record(stack, EventType::kWarning, "JobFailed", "Start",
              "pg_init exited with code 1: " + std::string(2000, 'x'));
   ASSERT_TRUE(rec.Flush(20s));

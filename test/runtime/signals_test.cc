@@ -34,7 +34,9 @@ TEST(ShutdownSignalsTest, SigintToo) {
 
 TEST(ShutdownSignalsTest, DestroyingWithoutASignalDoesNotCallBack) {
   std::atomic<int> calls{0};
-  { auto signals = ShutdownSignals::Install([&](int) { ++calls; }); }
+  {
+    auto signals = ShutdownSignals::Install([&](int) { ++calls; });
+  }
   EXPECT_EQ(calls, 0);
 }
 

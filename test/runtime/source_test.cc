@@ -29,8 +29,8 @@ TEST(OwnerFromLabelsTest, ParsesTheOwnerOfManagedObjects) {
   ASSERT_TRUE(r->has_value());
   EXPECT_EQ(**r, (api::ObjectRef{"Stack", "default", "share"}));
 
-  auto cluster = OwnerFromLabels(
-      {{"berth.dev/managed-by", "berth"}, {"berth.dev/owner", "GpuNode/gpu-b"}});
+  auto cluster =
+      OwnerFromLabels({{"berth.dev/managed-by", "berth"}, {"berth.dev/owner", "GpuNode/gpu-b"}});
   ASSERT_TRUE(cluster.ok());
   EXPECT_EQ(**cluster, (api::ObjectRef{"GpuNode", "", "gpu-b"}));
 }
@@ -79,18 +79,18 @@ api::Object WithOwners(api::Json owner_refs, Labels labels = {}) {
 }
 
 TEST(OwnersOfTest, ReadsOwnerReferencesThenTheOwnerLabel) {
-  auto refs = api::Json::array({{{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "Stack"},
-                                 {"name", "web"}, {"uid", "u"}},
-                                {{"kind", "Provider"}, {"name", "openai"}},
-                                {{"kind", "Stack"}, {"name", "web"}}});
+  auto refs = api::Json::array(
+      {{{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "Stack"}, {"name", "web"}, {"uid", "u"}},
+       {{"kind", "Provider"}, {"name", "openai"}},
+       {{"kind", "Stack"}, {"name", "web"}}});
   EXPECT_EQ(OwnersOf(WithOwners(refs), "Stack"),
             (std::vector<api::ObjectRef>{{"Stack", "team", "web"}}));
   EXPECT_EQ(OwnersOf(WithOwners(refs), "Provider", /*owner_namespaced=*/false),
             (std::vector<api::ObjectRef>{{"Provider", "", "openai"}}));
   EXPECT_EQ(OwnersOf(WithOwners(nullptr, {{"berth.dev/owner", "Stack/other/api"}}), "Stack"),
             (std::vector<api::ObjectRef>{{"Stack", "other", "api"}}));
-  EXPECT_TRUE(OwnersOf(WithOwners(nullptr, {{"berth.dev/owner", "Stack/other/api"}}), "GpuNode")
-                  .empty());
+  EXPECT_TRUE(
+      OwnersOf(WithOwners(nullptr, {{"berth.dev/owner", "Stack/other/api"}}), "GpuNode").empty());
   EXPECT_TRUE(OwnersOf(WithOwners(nullptr), "Stack").empty());
 }
 

@@ -314,8 +314,7 @@ TEST(WorkQueueTest, ReportsMetrics) {
   q.AddRateLimited("c");
   EXPECT_EQ(metrics.GetGauge("berth_workqueue_depth", "", {{"name", "test"}}).Value(), 2);
   EXPECT_EQ(metrics.GetCounter("berth_workqueue_adds_total", "", {{"name", "test"}}).Value(), 2);
-  EXPECT_EQ(metrics.GetCounter("berth_workqueue_retries_total", "", {{"name", "test"}}).Value(),
-            1);
+  EXPECT_EQ(metrics.GetCounter("berth_workqueue_retries_total", "", {{"name", "test"}}).Value(), 1);
   Take(q);
   EXPECT_EQ(metrics.GetGauge("berth_workqueue_depth", "", {{"name", "test"}}).Value(), 1);
 }
