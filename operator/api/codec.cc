@@ -228,7 +228,11 @@ Result<Json> ParseJson(std::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    return Status::BadRequest(std::string("invalid JSON: ") + e.what());
+    // nlohmann appends "; last read: '<input>'", which may be a Secret's
+    // value: the line and column say where the error is without it.
+    std::string what = e.what();
+    if (size_t cut = what.find("; last read:"); cut != std::string::npos) what.resize(cut);
+    return Status::BadRequest("invalid JSON: " + what);
   }
 }
 

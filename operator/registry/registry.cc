@@ -106,6 +106,17 @@ Result<Registry::Stored> Registry::Read(const api::KindInfo& kind, std::string_v
 
 Status Registry::Admit(const api::KindInfo& kind, Operation op, Object& obj, const Object* old,
                        bool run_admission) {
+  if (kind.kind == "Secret") {
+    // Checked against the object as written (values before any admission
+    // rewrote them), so that no form of a value survives in the error.
+    Json written = obj.json();
+    return ScrubSecretValues(AdmitChecks(kind, op, obj, old, run_admission), written);
+  }
+  return AdmitChecks(kind, op, obj, old, run_admission);
+}
+
+Status Registry::AdmitChecks(const api::KindInfo& kind, Operation op, Object& obj,
+                             const Object* old, bool run_admission) {
   BERTH_RETURN_IF_ERROR(api::ValidateMetadata(obj, kind.namespaced));
   BERTH_RETURN_IF_ERROR(catalog_.Validate(obj.json()));
   if (!run_admission) return Status::Ok();

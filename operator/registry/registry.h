@@ -14,7 +14,9 @@
 //   whose ownerReferences name its uid) are deleted too unless the
 //   propagation policy is Orphan, which removes those ownerReferences.
 // - Objects read back carry metadata.resourceVersion = the store revision of
-//   their last write. Secrets are sealed at rest through a Transformer.
+//   their last write. Secrets are sealed at rest through a Transformer; their
+//   validation errors are scrubbed of values and their last-applied record
+//   (berth.dev/last-applied) holds value hashes.
 // Thread-safe.
 #pragma once
 
@@ -116,6 +118,17 @@ class Transformer {
   virtual Result<std::string> Open(std::string_view sealed) = 0;
 };
 
+// For Secrets: `st` with every value of `secret` (data, decoded data,
+// stringData; also quoted or cut short) replaced by "<redacted>" in its
+// message and causes. Schema errors echo the offending value; these must
+// not. Pure.
+Status ScrubSecretValues(const Status& st, const Json& secret);
+
+// For Secrets: `manifest` with each data and stringData value replaced by
+// "sha256:<hex>" of its text. What the last-applied record of a Secret
+// holds: keys (so apply can prune) but no values. Pure.
+Json HashSecretValues(Json manifest);
+
 class Registry {
  public:
   Registry(store::Store& store, const api::Catalog& catalog, Clock& clock = RealClock());
@@ -165,6 +178,8 @@ class Registry {
   // status write) the kind's admission checks.
   Status Admit(const api::KindInfo& kind, Operation op, Object& obj, const Object* old,
                bool run_admission);
+  Status AdmitChecks(const api::KindInfo& kind, Operation op, Object& obj, const Object* old,
+                     bool run_admission);
   // Writes `next` over `cur` (CAS on cur.revision); deletes instead when the
   // object is being deleted and has no finalizers left.
   Result<Object> Commit(const api::KindInfo& kind, const Stored& cur, Object next, bool dry_run);

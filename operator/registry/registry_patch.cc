@@ -10,8 +10,9 @@ constexpr int kMaxConflictRetries = 20;
 constexpr const char* kLastApplied = "berth.dev/last-applied";
 
 // The manifest as recorded for the next apply: without the record itself and
-// without server-owned fields.
-Json ForLastApplied(Json manifest) {
+// without server-owned fields; a Secret's values as hashes (HashSecretValues).
+Json ForLastApplied(Json manifest, std::string_view kind) {
+  if (kind == "Secret") manifest = HashSecretValues(std::move(manifest));
   if (manifest.contains("metadata") && manifest["metadata"].is_object()) {
     Json& m = manifest["metadata"];
     if (m.contains("annotations") && m["annotations"].is_object()) {
@@ -47,8 +48,9 @@ Result<Object> Registry::Patch(std::string_view kind, std::string_view ns, std::
     auto cur = Read(*info, ns, name);
     if (!cur.ok()) {
       if (cur.status().code() == Code::kNotFound && type == PatchType::kApply && !status) {
-        Object obj(ForLastApplied(patch));
-        obj.mutable_metadata()["annotations"][kLastApplied] = ForLastApplied(patch).dump();
+        Object obj(ForLastApplied(patch, ""));
+        obj.mutable_metadata()["annotations"][kLastApplied] =
+            ForLastApplied(patch, info->kind).dump();
         if (obj.name().empty()) obj.set_name(name);
         if (info->namespaced && obj.ns().empty()) obj.set_ns(NormalizeNs(*info, ns));
         auto created = Create(std::move(obj), opts);
@@ -75,10 +77,11 @@ Result<Object> Registry::Patch(std::string_view kind, std::string_view ns, std::
           original = Json::parse(it->second, nullptr, false);
           if (original.is_discarded()) original = Json::object();
         }
-        Json modified = ForLastApplied(patch);
+        Json modified = ForLastApplied(patch, "");
         Json three_way = api::ThreeWayMergePatch(original, modified, current.json());
         BERTH_ASSIGN_OR_RETURN(patched, api::ApplyMergePatch(current.json(), three_way));
-        patched["metadata"]["annotations"][kLastApplied] = modified.dump();
+        patched["metadata"]["annotations"][kLastApplied] =
+            ForLastApplied(patch, info->kind).dump();
         break;
       }
     }

@@ -19,6 +19,8 @@
 #include "operator/common/filesystem.h"
 #include "operator/common/log.h"
 #include "operator/registry/registry.h"
+#include "operator/secrets/admission.h"
+#include "operator/secrets/key_source.h"
 #include "operator/serve/options.h"
 #include "operator/serve/serve_internal.h"
 #include "operator/store/store.h"
@@ -142,6 +144,14 @@ int Run(const Options& options) {
     return 1;
   }
   registry::Registry registry(**store, api::Catalog::Builtin());
+  auto keys = secrets::LoadKeys(secrets::KeySourceFromEnv(data_dir));
+  if (!keys.ok()) {
+    spdlog::error("cannot load the Secret encryption key: {}", keys.status().ToString());
+    return 1;
+  }
+  spdlog::info("Secrets are encrypted at rest (AES-256-GCM, key {} from {}{})",
+               keys->ring.primary().id, keys->origin, keys->created ? ", created now" : "");
+  secrets::InstallSecrets(registry, std::move(keys->ring));
   apiserver::TokenStore tokens(**store);
   auto created = EnsureAdminToken(tokens, fs, data_dir);
   if (!created.ok()) {
