@@ -168,9 +168,17 @@ TEST_F(DockerImages, NginxTestsAndReloadsConfDInPlace) {
       30s))
       << out;
   EXPECT_EQ(out, "routed to alice\n");
-  auto logs = client().Logs(id, {});
-  ASSERT_TRUE(logs.ok());
-  EXPECT_THAT(logs->out, HasSubstr("GET / HTTP/1.1\" 200")) << "access log on stdout";
+  // nginx writes the access log line after the response has gone out, and
+  // the engine copies stdout asynchronously: wait for it, do not race it.
+  std::string log_out;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto logs = client().Logs(id, {});
+        log_out = logs.ok() ? logs->out : logs.status().ToString();
+        return log_out.find("GET / HTTP/1.1\" 200") != std::string::npos;
+      },
+      30s))
+      << "access log on stdout: " << log_out;
 }
 
 }  // namespace
