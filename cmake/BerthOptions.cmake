@@ -15,10 +15,30 @@ if(BERTH_WERROR)
   target_compile_options(berth_warnings INTERFACE -Werror)
 endif()
 
+# BERTH_SANITIZE: every target (libraries, tests, tools) is built with
+# AddressSanitizer (+LeakSanitizer) and UndefinedBehaviorSanitizer; any UB
+# report aborts the process, so a test that triggers one fails.
 if(BERTH_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -fno-optimize-sibling-calls)
   add_link_options(-fsanitize=address,undefined)
+endif()
+
+# BERTH_FUZZ: libFuzzer targets in fuzz/ (clang only). The berth libraries get
+# coverage instrumentation (-fsanitize=fuzzer-no-link, added by
+# berth_library); only the fuzz executables link libFuzzer's main
+# (-fsanitize=fuzzer, added by berth_fuzzer in fuzz/CMakeLists.txt). The
+# instrumentation's callbacks live in the sanitizer runtimes, so fuzzing
+# builds need BERTH_SANITIZE as well.
+if(BERTH_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "BERTH_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ "
+                        "-DCMAKE_C_COMPILER=clang")
+  endif()
+  if(NOT BERTH_SANITIZE)
+    message(FATAL_ERROR "BERTH_FUZZ needs BERTH_SANITIZE=ON (the fuzz targets report "
+                        "memory errors and undefined behaviour through the sanitizers)")
+  endif()
 endif()
 
 # berth_library(NAME SOURCES... [PUBLIC deps...] [PRIVATE deps...])
@@ -28,4 +48,7 @@ function(berth_library name)
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${ARG_PUBLIC} PRIVATE berth_warnings ${ARG_PRIVATE})
+  if(BERTH_FUZZ)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()

@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 namespace berth::api {
@@ -18,21 +20,60 @@ int BoolWord(const std::string& s) {
   return -1;
 }
 
-const std::regex& IntRe() {
-  static const std::regex re(R"([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)");
-  return re;
+// Plain-scalar forms of the YAML 1.2 core schema, matched by hand: std::regex
+// recurses once per character and overflows the stack on a long scalar.
+bool AllOf(std::string_view s, bool (*pred)(char)) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!pred(c)) return false;
+  }
+  return true;
 }
-const std::regex& FloatRe() {
-  static const std::regex re(
-      R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
-  return re;
+bool IsDec(char c) { return c >= '0' && c <= '9'; }
+bool IsOct(char c) { return c >= '0' && c <= '7'; }
+bool IsHex(char c) { return IsDec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+std::string_view WithoutSign(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return s;
+}
+
+// [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+
+bool IsIntWord(std::string_view s) {
+  if (s.starts_with("0o")) return AllOf(s.substr(2), IsOct);
+  if (s.starts_with("0x")) return AllOf(s.substr(2), IsHex);
+  return AllOf(WithoutSign(s), IsDec);
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool IsFloatWord(std::string_view s) {
+  s = WithoutSign(s);
+  size_t i = 0;
+  while (i < s.size() && IsDec(s[i])) ++i;
+  size_t int_digits = i;
+  size_t frac_digits = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && IsDec(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    return AllOf(WithoutSign(s.substr(i + 1)), IsDec);
+  }
+  return i == s.size();
+}
+
+// [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
+bool IsInfNanWord(std::string_view s) {
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return true;
+  s = WithoutSign(s);
+  return s == ".inf" || s == ".Inf" || s == ".INF";
 }
 
 // Resolves a plain scalar to its YAML 1.2 core-schema type.
 Json ResolvePlain(const std::string& s) {
   if (IsNullWord(s)) return nullptr;
   if (int b = BoolWord(s); b >= 0) return b == 1;
-  if (std::regex_match(s, IntRe())) {
+  if (IsIntWord(s)) {
     try {
       if (s.starts_with("0x")) return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 16));
       if (s.starts_with("0o")) return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 8));
@@ -41,15 +82,52 @@ Json ResolvePlain(const std::string& s) {
       return s;  // too large for int64: keep the text rather than lose digits
     }
   }
-  if (std::regex_match(s, FloatRe())) {
-    if (s.find("inf") != std::string::npos || s.find("nan") != std::string::npos ||
-        s.find("Inf") != std::string::npos || s.find("NaN") != std::string::npos ||
-        s.find("INF") != std::string::npos || s.find("NAN") != std::string::npos) {
-      return s;  // JSON has no Inf/NaN; keep as text
-    }
-    return std::stod(s);
+  if (IsInfNanWord(s)) return s;  // JSON has no Inf/NaN; keep as text
+  if (IsFloatWord(s)) {
+    // strtod, not stod: stod throws on overflow and underflow. A value too
+    // large for a double keeps its text (JSON has no Inf); one too small to
+    // represent becomes the nearest double (0 or a denormal).
+    errno = 0;
+    double d = std::strtod(s.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(d)) return s;
+    return d;
   }
   return s;
+}
+
+// True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), which Json strings must be.
+bool IsUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len >= s.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if (cc < (k == 1 ? lo : 0x80) || cc > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += len + 1;
+  }
+  return true;
 }
 
 class Converter {
@@ -64,6 +142,7 @@ class Converter {
         return Status::Ok();
       case YAML::NodeType::Scalar: {
         const std::string& s = node.Scalar();
+        if (!IsUtf8(s)) return At(node, "invalid UTF-8 in a scalar");
         const std::string& tag = node.Tag();
         if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "!!str") {
           *out = s;
@@ -88,6 +167,7 @@ class Converter {
         for (const auto& kv : node) {
           if (!kv.first.IsScalar()) return At(kv.first, "mapping keys must be strings");
           std::string key = kv.first.Scalar();
+          if (!IsUtf8(key)) return At(kv.first, "invalid UTF-8 in a mapping key");
           if (out->contains(key)) return At(kv.first, "duplicate key \"" + key + "\"");
           Json v;
           BERTH_RETURN_IF_ERROR(Convert(kv.second, &v, depth + 1));
@@ -191,6 +271,32 @@ std::vector<int> DocumentStartLines(std::string_view text) {
   return starts;
 }
 
+// True when arrays and objects in JSON `text` nest deeper than `max_depth`
+// (brackets inside strings do not count). Linear, no recursion.
+bool JsonDepthExceeds(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::vector<Document>> ParseYamlDocuments(std::string_view text) {
@@ -225,6 +331,12 @@ Result<Json> ParseYaml(std::string_view text) {
 }
 
 Result<Json> ParseJson(std::string_view text) {
+  // nlohmann parses any depth, but copies, compares and serializes
+  // recursively: a deeply nested body would overflow the stack later.
+  if (JsonDepthExceeds(text, kMaxDepth)) {
+    return Status::BadRequest("invalid JSON: nests deeper than " + std::to_string(kMaxDepth) +
+                              " levels");
+  }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {

@@ -2,8 +2,9 @@
 //
 // YAML follows the 1.2 core schema: plain scalars become null, bool, int or
 // float when they look like one ("yes"/"on" stay strings), quoted scalars are
-// always strings. Duplicate mapping keys, non-string keys, aliases that expand
-// past kMaxNodes and nesting deeper than kMaxDepth are errors. Pure functions.
+// always strings. Duplicate mapping keys, non-string keys, strings that are
+// not valid UTF-8, aliases that expand past kMaxNodes and nesting deeper than
+// kMaxDepth are errors. Pure functions.
 #pragma once
 
 #include <string>
@@ -30,7 +31,8 @@ struct Document {
 Result<std::vector<Document>> ParseYamlDocuments(std::string_view text);
 // Parses exactly one YAML or JSON document.
 Result<Json> ParseYaml(std::string_view text);
-// Parses strict JSON.
+// Parses strict JSON (BadRequest on a syntax error, invalid UTF-8 or arrays
+// and objects nested deeper than kMaxDepth).
 Result<Json> ParseJson(std::string_view text);
 
 // Block-style YAML; strings that would read back as another type are quoted,

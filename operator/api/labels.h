@@ -17,6 +17,10 @@ inline constexpr const char* kSpecHash = "berth.dev/spec-hash";
 inline constexpr const char* kNetwork = "berth.dev/network";    // a Stack's network key
 inline constexpr const char* kVolume = "berth.dev/volume";      // a Stack's volume key
 inline constexpr const char* kRole = "berth.dev/role";          // service | job | instance
+// The identity of the store whose controllers made the object (a UUID kept in
+// the store). Several berth stores may share one Docker engine: an object
+// labelled with another cluster belongs to another berth and is never touched.
+inline constexpr const char* kCluster = "berth.dev/cluster";
 
 // kManagedBy and kOwner for `owner`.
 inline std::map<std::string, std::string> Owned(const ObjectRef& owner) {
@@ -27,6 +31,20 @@ inline std::map<std::string, std::string> Owned(const ObjectRef& owner) {
 inline std::vector<std::string> OwnerFilter(const ObjectRef& owner) {
   return {std::string(kManagedBy) + "=" + kManagedByValue,
           std::string(kOwner) + "=" + owner.ToString()};
+}
+
+// True when `l` names a cluster other than `cluster`: another berth store's
+// object. Objects without the label (made before it existed) are not.
+inline bool OtherCluster(const std::map<std::string, std::string>& l, const std::string& cluster) {
+  auto it = l.find(kCluster);
+  return !cluster.empty() && it != l.end() && it->second != cluster;
+}
+
+// True when `l` is certainly this cluster's: labelled with `cluster`, or no
+// cluster is configured (one berth per engine).
+inline bool ThisCluster(const std::map<std::string, std::string>& l, const std::string& cluster) {
+  auto it = l.find(kCluster);
+  return cluster.empty() || (it != l.end() && it->second == cluster);
 }
 
 // Docker label filter selecting everything berth manages.

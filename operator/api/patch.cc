@@ -113,6 +113,9 @@ void MergeInto(Json& base, const Json& extra) {
 }  // namespace
 
 Json ThreeWayMergePatch(const Json& original, const Json& modified, const Json& current) {
+  // A manifest that is not an object replaces the target whole (RFC 7386);
+  // MergeInto would otherwise read its elements as members "0", "1", ...
+  if (!modified.is_object()) return modified;
   Json patch = Deletions(original.is_null() ? Json::object() : original, modified);
   MergeInto(patch, Changes(current, modified));
   return patch;

@@ -21,6 +21,8 @@ Json CreateMergePatch(const Json& from, const Json& to);
 // `original` (the last applied manifest) to `modified` (the new manifest)
 // become deletions, and `modified`'s values that differ from `current` are
 // set. Fields set by others (in `current` but never in `original`) survive.
+// A `modified` that is not an object is returned as is (it replaces the
+// target, which ApplyMergePatch refuses for an API object).
 Json ThreeWayMergePatch(const Json& original, const Json& modified, const Json& current);
 
 }  // namespace berth::api

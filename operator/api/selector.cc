@@ -175,28 +175,49 @@ std::string LabelSelector::ToString() const {
   return Join(parts, ",");
 }
 
+namespace {
+
+// Splits a field-selector term at its leftmost operator, as Kubernetes does:
+// "a=b!=c" compares a with "b!=c". False when the term has no operator.
+bool SplitTerm(std::string_view t, FieldSelector::Requirement* r, std::string_view* path,
+               std::string_view* value) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    std::string_view rest = t.substr(i);
+    size_t len = rest.starts_with("!=") || rest.starts_with("==") ? 2 : rest[0] == '=' ? 1 : 0;
+    if (len == 0) continue;
+    r->equals = rest[0] != '!';
+    *path = Trim(t.substr(0, i));
+    *value = Trim(t.substr(i + len));
+    return true;
+  }
+  return false;
+}
+
+// A field name in a path: letters, digits, '_' and '-'.
+bool IsFieldName(std::string_view seg) {
+  return !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
 Result<FieldSelector> FieldSelector::Parse(std::string_view text) {
   FieldSelector sel;
   for (const std::string& term : Split(text, ',', true)) {
     std::string_view t = Trim(term);
     if (t.empty()) continue;
     Requirement r;
-    size_t op = t.find("!=");
-    size_t len = 2;
-    if (op != std::string_view::npos) {
-      r.equals = false;
-    } else if ((op = t.find("==")) != std::string_view::npos) {
-      len = 2;
-    } else if ((op = t.find('=')) != std::string_view::npos) {
-      len = 1;
-    } else {
+    std::string_view path;
+    std::string_view value;
+    if (!SplitTerm(t, &r, &path, &value)) {
       return Bad(text, "term \"" + std::string(t) + "\" needs =, == or !=");
     }
-    r.path = std::string(Trim(t.substr(0, op)));
-    r.value = std::string(Trim(t.substr(op + len)));
+    r.path = std::string(path);
+    r.value = std::string(value);
     if (r.path.empty()) return Bad(text, "empty field path");
     for (const std::string& seg : Split(r.path, '.')) {
-      if (seg.empty()) return Bad(text, "malformed field path \"" + r.path + "\"");
+      if (!IsFieldName(seg)) return Bad(text, "malformed field path \"" + r.path + "\"");
     }
     sel.reqs_.push_back(std::move(r));
   }

@@ -1,7 +1,9 @@
 // Label and field selectors, with the Kubernetes syntax:
 //   labels:  "a=b,c==d,e!=f,g in (x,y),h notin (z),i,!j"
 //   fields:  "metadata.name=web,metadata.namespace!=kube" (any dotted path to a
-//            scalar of the object; "=", "==" and "!=" only).
+//            scalar of the object, its field names of [A-Za-z0-9_-]; "=", "=="
+//            and "!=" only; a term splits at its leftmost operator, as in
+//            Kubernetes: "a=b!=c" compares a with "b!=c").
 // Parse errors are BadRequest naming the offending term. Immutable after
 // parsing; thread-safe.
 #pragma once
