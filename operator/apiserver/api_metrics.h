@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "operator/runtime/metrics.h"
+
 namespace berth::apiserver {
 
 class ApiMetrics {
@@ -25,8 +27,8 @@ class ApiMetrics {
   virtual std::string Render() const = 0;
 };
 
-// ApiMetrics recorded into the process-wide metrics registry
-// (runtime::Metrics::Global()), so /metrics also shows the controllers'.
-std::unique_ptr<ApiMetrics> NewApiMetrics();
+// ApiMetrics recorded into `registry` (which must outlive it); with
+// runtime::Metrics::Global(), /metrics also shows the controllers' metrics.
+std::unique_ptr<ApiMetrics> NewApiMetrics(runtime::Metrics& registry);
 
 }  // namespace berth::apiserver

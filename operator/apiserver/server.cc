@@ -30,7 +30,8 @@ Server::Server(registry::Registry& registry, TokenStore& tokens, ServerOptions o
     : registry_(registry),
       tokens_(tokens),
       options_(std::move(options)),
-      metrics_(NewApiMetrics()),
+      metrics_(NewApiMetrics(options_.metrics != nullptr ? *options_.metrics
+                                                       : runtime::Metrics::Global())),
       ctx_(std::make_unique<Context>(Context{registry_, tokens_, *metrics_, options_, nullptr})) {}
 
 Server::~Server() { Stop(); }

@@ -51,6 +51,9 @@ struct ServerOptions {
   size_t max_stream_backlog = 64 << 20;
   // Access log lines at info level (off: debug).
   bool access_log = true;
+  // The registry /metrics renders and the server records into;
+  // runtime::Metrics::Global() when null. Must outlive the server.
+  runtime::Metrics* metrics = nullptr;
 };
 
 // The version berth reports at /version: "v1.27.0-berth.<berth version>".

@@ -133,6 +133,9 @@ Status HttpApiClient::Error(long http_status, std::string_view body) const {
   if (s.code() == Code::kUnauthorized && !unauthorized_hint_.empty()) {
     return Status::Unauthorized(s.message() + " (" + unauthorized_hint_ + ")");
   }
+  if (s.code() == Code::kForbidden && s.message().rfind("Forbidden", 0) != 0) {
+    return Status::Forbidden("Forbidden: " + s.message());  // as kubectl shows the reason
+  }
   return s;
 }
 

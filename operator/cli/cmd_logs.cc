@@ -1,6 +1,7 @@
 // berth logs stack/NAME SERVICE [-f] [--tail N]
 // Streams a container's log through the API server to stdout.
 #include <memory>
+#include <vector>
 
 #include "operator/cli/commands.h"
 #include "operator/cli/kinds.h"
@@ -41,11 +42,36 @@ Status RunLogs(Context& ctx, const LogsFlags& f) {
   if (!service.empty()) r.query.emplace_back("service", service);
   if (f.follow) r.query.emplace_back("follow", "true");
   if (f.tail >= 0) r.query.emplace_back("tailLines", std::to_string(f.tail));
-  return client->RawLines(r, [&](std::string_view line) {
+  // The server reports a failure after the stream started as a last line
+  // "berth: <Status>" after an empty line; hold such a pair back until it is
+  // known to be the end, then report it as the error it is.
+  std::vector<std::string> held;
+  auto flush = [&] {
+    for (const auto& l : held) ctx.out() << l << "\n";
+    held.clear();
+  };
+  Status st = client->RawLines(r, [&](std::string_view line) {
+    if (line.empty() && held.empty()) {
+      held.emplace_back(line);
+      return true;
+    }
+    if (held.size() == 1 && line.rfind("berth: ", 0) == 0) {
+      held.emplace_back(line);
+      return true;
+    }
+    flush();
+    if (line.empty()) {
+      held.emplace_back(line);
+      return true;
+    }
     ctx.out() << line << "\n";
     ctx.out().flush();
     return ctx.out().good();
   });
+  BERTH_RETURN_IF_ERROR(st);
+  if (held.size() == 2) return Status::Unavailable(held[1].substr(7));
+  flush();
+  return Status::Ok();
 }
 
 }  // namespace

@@ -32,8 +32,23 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   sub->add_option("--workers", o->workers, "reconcile workers per controller")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  OnRun(sub, ctx, [&ctx, o, no_leader_elect, no_controllers]() -> Status {
+  sub->add_option("--provision-namespace", o->provision_namespace,
+                  "namespace of the Instances the provisioning API creates")
+      ->capture_default_str();
+  sub->add_option("--provision-template", o->provision_template,
+                  "STACK/TEMPLATE the provisioning API uses when a request names none "
+                  "(default: the namespace's only template)");
+  sub->add_option("--instance-quota", o->instance_quota,
+                  "most Instances any one namespace may hold (0: no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  auto resync = std::make_shared<std::string>("5m");
+  sub->add_option("--resync-period", *resync,
+                  "reconcile every object again this often although nothing changed (0s: never)")
+      ->capture_default_str();
+  OnRun(sub, ctx, [&ctx, o, no_leader_elect, no_controllers, resync]() -> Status {
     serve::Options opts = *o;
+    BERTH_ASSIGN_OR_RETURN(opts.resync_period, ParseDuration(*resync));
     if (opts.data_dir.empty()) opts.data_dir = ctx.env().defaults.data_dir;
     if (opts.store_url.empty()) opts.store_url = "sqlite://" + opts.data_dir + "/berth.db";
     opts.leader_elect = !*no_leader_elect;

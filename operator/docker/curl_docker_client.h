@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,9 @@ struct CurlClientOptions {
   size_t max_idle_handles = 8;
   // Newest API version berth speaks; the engine's, if older, wins.
   std::string max_api_version = "1.41";
+  // Called once per HTTP request sent to the engine, from the calling thread
+  // (e.g. to count them in a metric). Must be thread-safe and cheap.
+  std::function<void()> on_request;
 };
 
 // Parses the endpoint ("unix:///path", "/path", "tcp://host:port",

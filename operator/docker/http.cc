@@ -127,6 +127,7 @@ void HttpTransport::Release(std::unique_ptr<Handle> handle) {
 
 Result<HttpResponse> HttpTransport::Do(const HttpRequest& req, const BodySink* sink) {
   calls_.fetch_add(1, std::memory_order_relaxed);
+  if (options_.on_request) options_.on_request();
   if (req.cancel && req.cancel->cancelled()) return Status::Cancelled("docker call cancelled");
   auto h = Acquire();
   if (!h->easy || !h->multi) return Status::Internal("curl: cannot allocate a handle");

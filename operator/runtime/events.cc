@@ -10,6 +10,7 @@ namespace berth::runtime {
 namespace {
 
 constexpr size_t kMaxName = 253;
+constexpr size_t kMaxShortField = 128;  // reason, action, reporting*: crds/event.yaml
 
 std::string HostName() {
   char host[256] = {};
@@ -36,6 +37,8 @@ EventRecorder::EventRecorder(std::unique_ptr<EventSink> sink, EventRecorderOptio
       opts_(std::move(opts)),
       clock_(opts_.clock ? *opts_.clock : RealClock()) {
   if (opts_.reporting_instance.empty()) opts_.reporting_instance = HostName();
+  opts_.reporting_controller = TruncateUtf8(opts_.reporting_controller, kMaxShortField);
+  opts_.reporting_instance = TruncateUtf8(opts_.reporting_instance, kMaxShortField);
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -63,8 +66,8 @@ void EventRecorder::Record(const api::Object& regarding, EventType type, std::st
   if (!regarding.uid().empty()) p.regarding["uid"] = regarding.uid();
   p.uid_or_ref = regarding.uid().empty() ? regarding.ref().ToString() : regarding.uid();
   p.type = type;
-  p.reason = reason;
-  p.action = action;
+  p.reason = TruncateUtf8(reason, kMaxShortField);
+  p.action = TruncateUtf8(action, kMaxShortField);
   p.note = TruncateUtf8(note, kMaxEventNote);
   p.time = clock_.Now();
   Enqueue(std::move(p));

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "operator/api/labels.h"
 #include "operator/api/object.h"
 #include "operator/common/result.h"
 
@@ -21,10 +22,10 @@ namespace berth::runtime {
 
 class Controller;
 
-// berth's labels on the Docker objects it owns (BRIEF §2).
-inline constexpr std::string_view kManagedByLabel = "berth.dev/managed-by";
-inline constexpr std::string_view kManagedByValue = "berth";
-inline constexpr std::string_view kOwnerLabel = "berth.dev/owner";
+// berth's labels on the Docker objects it owns (BRIEF §2; api/labels.h).
+inline constexpr std::string_view kManagedByLabel = api::labels::kManagedBy;
+inline constexpr std::string_view kManagedByValue = api::labels::kManagedByValue;
+inline constexpr std::string_view kOwnerLabel = api::labels::kOwner;
 
 // The owner named by `berth.dev/owner=<Kind>/<namespace>/<name>` (or
 // "<Kind>/<name>" for a cluster-scoped owner). nullopt when the object is not

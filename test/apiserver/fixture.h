@@ -15,6 +15,7 @@
 #include "operator/apiserver/auth.h"
 #include "operator/apiserver/server.h"
 #include "operator/registry/registry.h"
+#include "operator/runtime/metrics.h"
 #include "operator/store/store.h"
 #include "test/apiserver/http_client.h"
 
@@ -49,6 +50,7 @@ class ApiServerTest : public ::testing::Test {
     o.watch_heartbeat = std::chrono::milliseconds(100);
     o.bookmark_interval = std::chrono::milliseconds(200);
     o.access_log = false;
+    o.metrics = &metrics_;  // counts of this test only
     return o;
   }
 
@@ -113,6 +115,7 @@ class ApiServerTest : public ::testing::Test {
   static constexpr const char* kStacks = "/apis/berth.dev/v1alpha1/namespaces/default/stacks";
 
   std::filesystem::path dir_;
+  runtime::Metrics metrics_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<apiserver::TokenStore> tokens_;

@@ -332,6 +332,10 @@ TEST(AppTest, EventsLogsVersionTokens) {
   EXPECT_EQ(h.server->requests.back(),
             "STREAM /apis/berth.dev/v1alpha1/namespaces/default/stacks/web/log");
   EXPECT_EQ(h.Run({"logs", "stack/web"}), 1);
+  h.server->log_lines = {"a", "", "b", "", "berth: NotFound: service \"api\" has no container"};
+  EXPECT_EQ(h.Run({"logs", "stack/web", "api"}), 1);
+  EXPECT_EQ(h.out.str(), "a\n\nb\n");
+  EXPECT_EQ(h.err.str(), "error: NotFound: service \"api\" has no container\n");
 
   h.server->raw["/version"] = R"({"gitVersion":"v0.1.0"})";
   ASSERT_EQ(h.Run({"version"}), 0);

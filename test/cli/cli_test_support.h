@@ -229,6 +229,7 @@ class CliHarness {
     e.client_factory = [this](const cli::Connection& c, int, std::ostream&)
         -> Result<std::unique_ptr<cli::ApiClient>> {
       connection = c;
+      if (make_client) return make_client();
       return std::unique_ptr<cli::ApiClient>(std::make_unique<FakeApiClient>(server));
     };
     args.insert(args.begin(), "berth");
@@ -246,6 +247,8 @@ class CliHarness {
   FakeClock clock;
   cli::ServeFn serve = nullptr;
   std::optional<cli::Connection> connection;
+  // When set, replaces the in-memory server (e.g. with a MockApiClient).
+  std::function<std::unique_ptr<cli::ApiClient>()> make_client;
   std::ostringstream out;
   std::ostringstream err;
   std::istringstream in;

@@ -15,3 +15,10 @@ add_dependencies(serve_e2e_test serve_runner)
 if(TARGET berth)
   add_dependencies(serve_e2e_test berth)
 endif()
+
+berth_test(kubectl_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/kubectl_test.cc
+           LIBS berth_serve_e2e_support LABELS e2e)
+add_dependencies(kubectl_test serve_runner)
+if(TARGET berth)
+  add_dependencies(kubectl_test berth)
+endif()
