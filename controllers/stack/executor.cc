@@ -15,11 +15,11 @@ namespace {
 namespace labels = api::labels;
 using runtime::EventType;
 
-bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref) {
+bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref, const std::string& cluster) {
   auto m = l.find(labels::kManagedBy);
   auto o = l.find(labels::kOwner);
   return m != l.end() && m->second == labels::kManagedByValue && o != l.end() &&
-         o->second == ref.ToString();
+         o->second == ref.ToString() && !labels::OtherCluster(l, cluster);
 }
 
 std::string DirOf(const std::string& path) { return path.substr(0, path.find_last_of('/')); }
@@ -98,12 +98,13 @@ Status StackReconciler::CreateService(const api::Object& stack, const ServiceSpe
 
   docker::ContainerSpec spec = rendered.container;
   spec.labels[labels::kSpecHash] = hash;
+  if (!opts_.cluster_id.empty()) spec.labels[labels::kCluster] = opts_.cluster_id;
   auto id = docker_.CreateContainer(spec);
   if (!id.ok() && id.status().code() == Code::kConflict) {
     // The name is taken. Ours (a leftover of an interrupted run): replace it.
     // Anyone else's: never touch it.
     auto other = docker_.InspectContainer(spec.name);
-    if (other.ok() && OwnedBy(other->labels, stack.ref())) {
+    if (other.ok() && OwnedBy(other->labels, stack.ref(), opts_.cluster_id)) {
       BERTH_RETURN_IF_ERROR(RemoveContainer(other->id, grace));
       id = docker_.CreateContainer(spec);
     } else if (other.ok()) {
@@ -151,6 +152,7 @@ StackReconciler::Outcome StackReconciler::Execute(
       ns.labels = d.labels;
       for (const auto& [k, v] : labels::Owned(ref)) ns.labels[k] = v;
       ns.labels[labels::kNetwork] = a.key;
+      if (!opts_.cluster_id.empty()) ns.labels[labels::kCluster] = opts_.cluster_id;
       auto id = docker_.CreateNetwork(ns);
       if (id.ok()) {
         std::lock_guard lock(mu_);
@@ -160,7 +162,7 @@ StackReconciler::Outcome StackReconciler::Execute(
                            a.reason);
       } else if (id.status().code() == Code::kConflict) {
         auto other = docker_.InspectNetwork(ns.name);
-        if (!(other.ok() && OwnedBy(other->labels, ref))) {
+        if (!(other.ok() && OwnedBy(other->labels, ref, opts_.cluster_id))) {
           problem("network name " + ns.name + " is taken by a network berth does not manage");
         }
       } else {
@@ -175,7 +177,7 @@ StackReconciler::Outcome StackReconciler::Execute(
       const VolumeDecl& d = spec.volumes.at(a.key);
       std::string name = volume_names.at(a.key);
       auto existing = docker_.InspectVolume(name);
-      if (existing.ok() && !OwnedBy(existing->labels, ref)) {
+      if (existing.ok() && !OwnedBy(existing->labels, ref, opts_.cluster_id)) {
         problem("volume name " + name + " is taken by a volume berth does not manage "
                 "(declare it external to use it)");
         continue;
@@ -186,6 +188,7 @@ StackReconciler::Outcome StackReconciler::Execute(
       vs.labels = d.labels;
       for (const auto& [k, v] : labels::Owned(ref)) vs.labels[k] = v;
       vs.labels[labels::kVolume] = a.key;
+      if (!opts_.cluster_id.empty()) vs.labels[labels::kCluster] = opts_.cluster_id;
       auto made = docker_.CreateVolume(vs);
       if (!made.ok()) {
         problem("create volume " + name + ": " + made.status().message());

@@ -36,6 +36,8 @@ Result<Observed> StackReconciler::Observe(
     // Belt and braces: the filter asked for it, but never act on a container
     // that does not carry berth's label.
     if (Label(info->labels, labels::kManagedBy) != labels::kManagedByValue) continue;
+    // A same-named Stack of another berth store on this engine: not ours.
+    if (labels::OtherCluster(info->labels, opts_.cluster_id)) continue;
     ObservedContainer c;
     c.id = info->id;
     c.name = info->name;
@@ -54,6 +56,7 @@ Result<Observed> StackReconciler::Observe(
   BERTH_ASSIGN_OR_RETURN(auto networks, docker_.ListNetworks(labels::OwnerFilter(ref)));
   for (const docker::NetworkInfo& n : networks) {
     if (Label(n.labels, labels::kManagedBy) != labels::kManagedByValue) continue;
+    if (labels::OtherCluster(n.labels, opts_.cluster_id)) continue;
     std::string key = Label(n.labels, labels::kNetwork);
     ObservedNetwork on{n.id, n.name, n.internal};
     auto decl = spec.networks.find(key);
@@ -78,7 +81,9 @@ Result<Observed> StackReconciler::Observe(
   }
 
   BERTH_ASSIGN_OR_RETURN(auto volumes, docker_.ListVolumes(labels::OwnerFilter(ref)));
-  for (const docker::VolumeInfo& v : volumes) obs.volumes.insert(v.name);
+  for (const docker::VolumeInfo& v : volumes) {
+    if (!labels::OtherCluster(v.labels, opts_.cluster_id)) obs.volumes.insert(v.name);
+  }
   for (const auto& [key, decl] : spec.volumes) {
     const std::string& name = volume_names.at(key);
     if (obs.volumes.count(name)) continue;

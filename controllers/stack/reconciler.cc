@@ -101,7 +101,28 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
   }
   in.desired_hash = EffectiveHashes(spec, rendered);
 
-  BERTH_ASSIGN_OR_RETURN(in.observed, Observe(ref, spec, network_names, volume_names));
+  auto observed = Observe(ref, spec, network_names, volume_names);
+  if (!observed.ok()) {
+    if (observed.status().code() == Code::kUnavailable ||
+        observed.status().code() == Code::kTimeout) {
+      // Say so where users look; the controller retries with backoff and the
+      // Docker event stream requeues everything once the engine is back.
+      (void)registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
+        api::Json& st = o.mutable_status();
+        api::SetCondition(st, {"Degraded", "True", "EngineUnavailable",
+                               "the Docker engine is unavailable: " + observed.status().message(),
+                               o.generation()},
+                          clock_.Now());
+        api::SetCondition(st, {"Ready", "False", "EngineUnavailable",
+                               "the Docker engine is unavailable", o.generation()},
+                          clock_.Now());
+        st["phase"] = "Degraded";
+        return Status::Ok();
+      }, /*status=*/true);
+    }
+    return observed.status();
+  }
+  in.observed = std::move(*observed);
   in.previous = PreviousServices(stack.status());
   in.now = clock_.Now();
   Plan plan = MakePlan(in);
@@ -196,13 +217,22 @@ Status StackReconciler::Finalize(const api::Object& stack) {
 }
 
 Status StackReconciler::TearDown(const api::ObjectRef& ref, bool purge, const api::Object* stack) {
+  // What to remove: for a Stack being deleted, what it owns (not a same-named
+  // Stack's of another berth store); for an orphan (no Stack in this store),
+  // only what this store's controllers certainly made: another berth on the
+  // same engine has Stacks this store has never heard of.
+  auto skip = [&](const docker::Labels& l) {
+    if (l.count(labels::kManagedBy) == 0) return true;
+    return stack == nullptr ? !labels::ThisCluster(l, opts_.cluster_id)
+                            : labels::OtherCluster(l, opts_.cluster_id);
+  };
   BERTH_ASSIGN_OR_RETURN(auto containers, docker_.ListContainers(labels::OwnerFilter(ref)));
+  std::erase_if(containers, [&](const docker::ContainerSummary& c) { return skip(c.labels); });
   if (stack == nullptr && !containers.empty()) {
     spdlog::info("stack {} is gone; removing {} orphaned container(s)", ref.ToString(),
                  containers.size());
   }
   for (const auto& c : containers) {
-    if (c.labels.count(labels::kManagedBy) == 0) continue;
     BERTH_RETURN_IF_ERROR(RemoveContainer(c.id, std::chrono::seconds(10)));
     if (stack) {
       events_.Record(*stack, EventType::kNormal, "Removed", "Delete",
@@ -211,7 +241,7 @@ Status StackReconciler::TearDown(const api::ObjectRef& ref, bool purge, const ap
   }
   BERTH_ASSIGN_OR_RETURN(auto networks, docker_.ListNetworks(labels::OwnerFilter(ref)));
   for (const auto& n : networks) {
-    if (n.labels.count(labels::kManagedBy) == 0) continue;
+    if (skip(n.labels)) continue;
     Status st = docker_.RemoveNetwork(n.id);
     if (!st.ok() && st.code() != Code::kNotFound) return st;
     std::lock_guard lock(mu_);
@@ -222,7 +252,7 @@ Status StackReconciler::TearDown(const api::ObjectRef& ref, bool purge, const ap
   if (purge) {
     BERTH_ASSIGN_OR_RETURN(auto volumes, docker_.ListVolumes(labels::OwnerFilter(ref)));
     for (const auto& v : volumes) {
-      if (v.labels.count(labels::kManagedBy) == 0) continue;
+      if (skip(v.labels)) continue;
       Status st = docker_.RemoveVolume(v.name, /*force=*/false);
       if (!st.ok() && st.code() != Code::kNotFound) return st;
     }

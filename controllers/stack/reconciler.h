@@ -55,6 +55,10 @@ struct StackControllerOptions {
   int parallelism = 8;   // container actions run at once within one Stack
   std::chrono::seconds pull_timeout{600};
   std::string reporting_instance;
+  // The store's identity, put on every Docker object (labels::kCluster): the
+  // objects of another berth store on the same engine are never observed,
+  // adopted or removed as orphans. Empty: unscoped (one berth per engine).
+  std::string cluster_id;
 };
 
 class StackReconciler : public runtime::Reconciler {

@@ -208,8 +208,13 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
       }
       content = it->second;
     }
-    std::string host = in.stack_dir + "/configs/" + svc.name + "/" + SafeFileName(f.path);
-    out.files.push_back({host, content, static_cast<unsigned>(f.mode), false});
+    // Rendered configs carry API keys: they live under the secrets dir (0700),
+    // in a directory no Secret can be named like.
+    bool rendered = !f.render_format.empty();
+    std::string host = rendered
+                           ? in.secrets_dir + "/" + svc.name + "/_rendered/" + SafeFileName(f.path)
+                           : in.stack_dir + "/configs/" + svc.name + "/" + SafeFileName(f.path);
+    out.files.push_back({host, content, static_cast<unsigned>(f.mode), rendered});
     c.mounts.push_back({docker::Mount::Type::kBind, host, f.path, true});
     std::string digest = Sha256Hex(content) + "/" + std::to_string(f.mode);
     if (f.render_format.empty()) {

@@ -75,6 +75,7 @@ StackController AddStackController(runtime::Manager& manager, const StackControl
   runtime::InformerOptions sopts;
   sopts.kind = "Stack";
   sopts.clock = s.clock;
+  sopts.resync_period = s.resync_period;
   runtime::Informer& stacks =
       manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, sopts));
   stacks.AddHandler(runtime::EnqueueSelf(controller));
@@ -82,6 +83,7 @@ StackController AddStackController(runtime::Manager& manager, const StackControl
   runtime::InformerOptions secret_opts;
   secret_opts.kind = "Secret";
   secret_opts.clock = s.clock;
+  secret_opts.resync_period = s.resync_period;
   runtime::Informer& secrets =
       manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, secret_opts));
   secrets.AddHandler(RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {
@@ -94,6 +96,7 @@ StackController AddStackController(runtime::Manager& manager, const StackControl
   runtime::InformerOptions provider_opts;
   provider_opts.kind = "Provider";
   provider_opts.clock = s.clock;
+  provider_opts.resync_period = s.resync_period;
   runtime::Informer& providers =
       manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, provider_opts));
   providers.AddHandler(RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {

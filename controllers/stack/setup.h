@@ -19,6 +19,7 @@ struct StackControllerSetup {
   ConfigRenderer* renderer = nullptr;
   StackControllerOptions options;
   int workers = 4;
+  std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // informers; 0: never
 };
 
 // Everything referenced must outlive `manager`. Returns the reconciler (owned

@@ -56,6 +56,7 @@ Json BuildStatus(const StatusInput& in) {
 
   Json services = Json::object();
   std::vector<std::string> failed, unhealthy, waiting;
+  bool job_failed = false;
   for (const std::string& name : plan.order) {
     auto sp = plan.services.find(name);
     if (sp == plan.services.end()) continue;
@@ -64,6 +65,7 @@ Json BuildStatus(const StatusInput& in) {
     std::string phase = s["phase"];
     if (phase == "Failed" || (phase == "Pending" && sp->second.degraded)) {
       failed.push_back(name + ": " + s.value("lastError", s.value("message", phase)));
+      job_failed |= in.spec->services.at(name).kind == ServiceKind::kJob;
     } else if (sp->second.health == "unhealthy") {
       unhealthy.push_back(name);
     } else if (!sp->second.ready) {
@@ -111,6 +113,7 @@ Json BuildStatus(const StatusInput& in) {
                      progressing ? "waiting for: " + join(waiting) : "", in.generation},
                     in.now);
   std::string reason = !problems.empty()  ? "InfrastructureProblem"
+                       : job_failed       ? "JobFailed"
                        : !failed.empty()  ? "ServiceFailed"
                        : !unhealthy.empty() ? "ServiceUnhealthy"
                                             : "AsExpected";

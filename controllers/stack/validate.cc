@@ -50,22 +50,8 @@ std::string PortText(const Published& p) {
 }
 
 void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc, std::vector<FieldCause>* causes) {
-  std::set<std::string> names = {ToLower(svc.name), ToLower(ContainerName(ref, svc))};
-  if (!svc.hostname.empty()) names.insert(ToLower(svc.hostname));
-  std::set<int> ports;
-  for (const std::string& p : svc.ports) {
-    auto parsed = ParsePort(p);
-    if (!parsed.ok()) continue;
-    for (const PortMapping& m : *parsed) ports.insert(m.container_port);
-  }
-  auto loops = [&](const std::string& text) -> std::string {
-    for (const auto& [host, port] : FindUrls(text)) {
-      if (names.count(ToLower(host)) && (ports.empty() || ports.count(port))) {
-        return host + ":" + std::to_string(port);
-      }
-    }
-    return "";
-  };
+  SelfAddress self = ServiceSelfAddress(ref, svc);
+  auto loops = [&](const std::string& text) { return FindSelfLoop(self, text); };
   std::string base = "spec.services." + svc.name;
   for (const auto& [key, src] : svc.env) {
     if (src.type != EnvSource::Type::kLiteral) continue;
@@ -104,6 +90,27 @@ std::vector<std::pair<std::string, int>> FindUrls(const std::string& text) {
     out.emplace_back(host, port);
   }
   return out;
+}
+
+SelfAddress ServiceSelfAddress(const api::ObjectRef& stack, const ServiceSpec& svc) {
+  SelfAddress self;
+  self.names = {ToLower(svc.name), ToLower(ContainerName(stack, svc))};
+  if (!svc.hostname.empty()) self.names.insert(ToLower(svc.hostname));
+  for (const std::string& p : svc.ports) {
+    auto parsed = ParsePort(p);
+    if (!parsed.ok()) continue;
+    for (const PortMapping& m : *parsed) self.ports.insert(m.container_port);
+  }
+  return self;
+}
+
+std::string FindSelfLoop(const SelfAddress& self, const std::string& text) {
+  for (const auto& [host, port] : FindUrls(text)) {
+    if (self.names.count(ToLower(host)) && (self.ports.empty() || self.ports.count(port))) {
+      return host + ":" + std::to_string(port);
+    }
+  }
+  return "";
 }
 
 Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,

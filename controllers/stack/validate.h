@@ -2,6 +2,8 @@
 // before anything runs. Pure: the admission hook gathers the other Stacks.
 #pragma once
 
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -34,5 +36,17 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
 // the scheme's default port when none is written. For loop checks elsewhere
 // (Providers) too.
 std::vector<std::pair<std::string, int>> FindUrls(const std::string& text);
+
+// How a service is addressed from inside its networks: its names (service
+// key, containerName, hostname; lowercase) and its container ports (empty
+// when it declares none: then any port on its names counts).
+struct SelfAddress {
+  std::set<std::string> names;
+  std::set<int> ports;
+};
+SelfAddress ServiceSelfAddress(const api::ObjectRef& stack, const ServiceSpec& svc);
+// "host:port" of the first URL in `text` that reaches `self` (a request to
+// it would loop back into the service), or "".
+std::string FindSelfLoop(const SelfAddress& self, const std::string& text);
 
 }  // namespace berth::stack

@@ -1,0 +1,26 @@
+# Stacks end to end (issue 4): the berth binary ($BERTH_BIN or bin/berth)
+# with its controllers against the real dockerd and the locally built test
+# images (scripts/test-images).
+add_library(berth_stack_e2e_support STATIC ${CMAKE_CURRENT_LIST_DIR}/stack_e2e_support.cc)
+target_link_libraries(berth_stack_e2e_support PUBLIC berth_docker berth_api berth_test_support
+                      GTest::gtest PRIVATE berth_warnings)
+
+# Tests that use the share-stacks container names, host ports 3001/4000/8088/
+# 7070/3002 and 1panel-network run one at a time.
+berth_test(stack_share_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_share_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_share_stacks)
+# skills-registry (port 8000, its container names) and the leader hand-over
+# (its own small Stacks, no published ports).
+berth_test(stack_volumes_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_volumes_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_skills_registry)
+berth_test(stack_ha_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_ha_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+# Every manifest under manifests/ passes `berth apply --dry-run=server`, and
+# each test variant keeps its real manifest's topology.
+berth_test(stack_manifests_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_manifests_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_manifests_e2e_test)
+  if(TARGET berth)
+    add_dependencies(${t} berth)
+  endif()
+endforeach()
