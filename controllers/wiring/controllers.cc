@@ -3,13 +3,22 @@
 #include <unistd.h>
 
 #include "controllers/common/docker_events.h"
+#include "controllers/instance/admission.h"
+#include "controllers/instance/provision_api.h"
+#include "controllers/instance/setup.h"
+#include "controllers/provider/admission.h"
+#include "controllers/provider/preview_api.h"
+#include "controllers/provider/renderer.h"
+#include "controllers/provider/status.h"
 #include "controllers/stack/admission.h"
 #include "controllers/stack/setup.h"
 #include "controllers/wiring/stack_logs.h"
 #include "operator/common/log.h"
+#include "operator/common/strings.h"
 #include "operator/docker/curl_docker_client.h"
 #include "operator/runtime/events.h"
 #include "operator/runtime/manager.h"
+#include "operator/runtime/metrics.h"
 
 namespace berth::controllers {
 namespace {
@@ -31,12 +40,32 @@ class ControllersImpl : public Controllers {
   // before what they use.
   std::unique_ptr<docker::DockerClient> docker;
   std::unique_ptr<runtime::EventRecorder> recorder;
+  std::unique_ptr<provider::ProviderConfigRenderer> renderer;  // used by the Stack reconciler
+  std::unique_ptr<instance::InstanceController> instances;  // used by the manager's reconcilers
   std::unique_ptr<runtime::Manager> manager;
   std::thread thread;
 
  private:
   std::once_flag stopped_;
 };
+
+// The store's identity: a UUID under kClusterKey, made by the first server
+// to start on the store and shared by every server on it. Every Docker object
+// the controllers make is labelled with it (api::labels::kCluster), so several
+// berth stores can share one Docker engine without touching each other's.
+constexpr std::string_view kClusterKey = "/berth/cluster-id";
+
+Result<std::string> ClusterId(store::Store& store) {
+  auto rec = store.Get(kClusterKey);
+  if (rec.ok()) return rec->value;
+  if (rec.status().code() != Code::kNotFound) return rec.status();
+  std::string id = NewUuid();
+  auto made = store.Create(kClusterKey, id);
+  if (made.ok()) return id;
+  if (made.status().code() != Code::kAlreadyExists) return made.status();
+  BERTH_ASSIGN_OR_RETURN(auto again, store.Get(kClusterKey));  // another server won the race
+  return again.value;
+}
 
 std::string Hostname() {
   char buf[256] = {0};
@@ -52,9 +81,30 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
                                                       const ControllersConfig& config) {
   // Admission checks guard the API whether or not this process reconciles.
   registry.AddAdmission("Stack", std::make_shared<stack::StackAdmission>(registry));
+  registry.AddAdmission("Stack", std::make_shared<provider::StackProviderAdmission>(registry));
+  registry.AddAdmission("Provider", std::make_shared<provider::ProviderAdmission>(registry));
+  // `berth diff` of a Provider or Secret: the config files it would change.
+  auto preview = std::make_shared<provider::PreviewApi>(registry);
+  server.AddRoutes(provider::kPreviewPrefix, {apiserver::Role::kAdmin, apiserver::Role::kEditor},
+                   [preview](const apiserver::Request& req) { return preview->Handle(req); });
+  registry.AddAdmission("Instance", std::make_shared<instance::InstanceAdmission>(
+                                        registry, instance::AdmissionOptions{config.instance_quota}));
+  auto provision = std::make_shared<instance::ProvisionApi>(
+      registry, instance::ProvisionOptions{config.provision_namespace, config.provision_template});
+  server.AddRoutes(instance::kProvisionPrefix,
+                   {apiserver::Role::kAdmin, apiserver::Role::kEditor, apiserver::Role::kViewer,
+                    apiserver::Role::kProvisioner},
+                   [provision](const apiserver::Request& req) { return provision->Handle(req); });
 
   auto impl = std::make_unique<ControllersImpl>();
-  BERTH_ASSIGN_OR_RETURN(impl->docker, docker::NewCurlDockerClient(config.docker_endpoint));
+  // berth_docker_api_calls_total: every request to the engine, for /metrics
+  // (e.g. the Docker API calls an idle resync costs; see bench/stack).
+  docker::CurlClientOptions dopts;
+  runtime::Counter& docker_calls = runtime::Metrics::Global().GetCounter(
+      "berth_docker_api_calls_total", "HTTP requests sent to the Docker engine.");
+  dopts.on_request = [&docker_calls] { docker_calls.Inc(); };
+  BERTH_ASSIGN_OR_RETURN(impl->docker,
+                         docker::NewCurlDockerClient(config.docker_endpoint, std::move(dopts)));
   docker::DockerClient& docker = *impl->docker;
   server.AddReadinessCheck("docker", [&docker] {
     Status st = docker.Ping();
@@ -86,8 +136,23 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
   s.clock = &RealClock();
   s.options.data_dir = config.data_dir;
   s.options.reporting_instance = ropts.reporting_instance;
+  BERTH_ASSIGN_OR_RETURN(s.options.cluster_id, ClusterId(store));
   s.workers = config.workers;
+  impl->renderer = std::make_unique<provider::ProviderConfigRenderer>(registry);
+  s.renderer = impl->renderer.get();
+  s.resync_period = config.resync_period;
   stack::AddStackController(manager, s);
+  instance::InstanceControllerSetup is;
+  is.registry = &registry;
+  is.docker = &docker;
+  is.recorder = impl->recorder.get();
+  is.docker_events = events.get();
+  is.fs = &RealFileSystem();
+  is.clock = &RealClock();
+  is.options.data_dir = config.data_dir;
+  is.workers = config.instance_workers;
+  impl->instances = instance::AddInstanceController(manager, is);
+  provider::AddProviderController(manager, registry, RealClock());
   manager.AddRunnable(std::move(events));
 
   auto on_fatal = config.on_fatal;

@@ -4,6 +4,7 @@
 // source and the Docker readiness check of the API server.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,12 @@ struct ControllersConfig {
   bool leader_elect = true;
   bool run_controllers = true;  // false: admission checks only (API-only server)
   int workers = 4;
+  // Instances and the provisioning API (/provision/v1/).
+  std::string provision_namespace = "default";
+  std::string provision_template;  // "<stack>/<template>"; "" = the only one there is
+  int instance_quota = 0;          // Instances per namespace; 0 = unlimited
+  int instance_workers = 8;
+  std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // informers; 0: never
   // Called (from a background thread) when this process lost the leader lock
   // or the controllers failed to start: serve should shut down and exit
   // non-zero, to come back as a fresh candidate.

@@ -19,6 +19,15 @@ struct Options {
   bool controllers = true;        // false: API only (tests of the API layer)
   int workers = 4;                // reconcile workers per controller
   int api_threads = 16;           // cpprest pool threads serving API requests
+  // The provisioning API (/provision/v1/): the namespace its Instances live
+  // in, the template used when a request names none ("<stack>/<template>"),
+  // and the most Instances any namespace may hold (0: no limit).
+  std::string provision_namespace = "default";
+  std::string provision_template;
+  int instance_quota = 0;
+  // How often every cached object is reconciled again although nothing
+  // changed (informer resync); 0 never.
+  std::chrono::milliseconds resync_period = std::chrono::minutes(5);
 };
 
 // The data dir berth uses when none is given.

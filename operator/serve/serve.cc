@@ -104,6 +104,10 @@ Status StartControllers(registry::Registry& registry, apiserver::Server& server,
   cfg.leader_elect = options.leader_elect;
   cfg.run_controllers = options.controllers;
   cfg.workers = options.workers;
+  cfg.provision_namespace = options.provision_namespace;
+  cfg.provision_template = options.provision_template;
+  cfg.instance_quota = options.instance_quota;
+  cfg.resync_period = options.resync_period;
   cfg.on_fatal = [](const Status& st) {
     // Lost the leader lock (or could not start): shut down and exit non-zero,
     // to come back as a fresh candidate, as Kubernetes controllers do.
@@ -143,6 +147,9 @@ int Run(const Options& options) {
                   store.status().ToString());
     return 1;
   }
+  // Keep the newest 10,000 revisions of history for watches to resume from;
+  // a watch from further back gets 410 Gone and re-lists, as in Kubernetes.
+  auto compactor = store::StartCompactor(**store, 10000, std::chrono::minutes(5));
   registry::Registry registry(**store, api::Catalog::Builtin());
   auto keys = secrets::LoadKeys(secrets::KeySourceFromEnv(data_dir));
   if (!keys.ok()) {
@@ -185,6 +192,7 @@ int Run(const Options& options) {
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();      // stop accepting, end watches
   StopControllers();  // then the controllers
+  compactor.reset();  // then compaction
   store->reset();     // then the store
   spdlog::info("berth serve stopped");
   return g_exit_code.load();

@@ -1,0 +1,117 @@
+#include "controllers/instance/admission.h"
+
+#include "controllers/instance/slug.h"
+#include "controllers/instance/template.h"
+#include "controllers/router/nginx_conf.h"
+#include "controllers/stack/stack_spec.h"
+#include "operator/common/strings.h"
+
+namespace berth::instance {
+namespace {
+
+using api::Json;
+
+std::string TemplateKey(const Json& spec) {
+  const Json& t = spec.value("template", Json::object());
+  if (!t.is_object()) return "";
+  return t.value("stack", "") + "/" + t.value("name", "");
+}
+
+}  // namespace
+
+Status InstanceAdmission::CheckTemplate(const api::Object& obj) {
+  const Json& t = obj.spec().value("template", Json::object());
+  std::string stack_name = t.value("stack", "");
+  std::string name = t.value("name", "");
+  auto stack = registry_.Get("Stack", obj.ns(), stack_name);
+  if (!stack.ok()) {
+    if (stack.status().code() != Code::kNotFound) return stack.status();
+    return Status::Invalid("unknown template", {{"spec.template.stack",
+                                                 "Not found: no Stack \"" + stack_name +
+                                                     "\" in namespace \"" + obj.ns() + "\"",
+                                                 "FieldValueNotFound"}});
+  }
+  auto spec = stack::ParseStackSpec(stack->spec());
+  if (!spec.ok()) return spec.status().Prefixed("Stack " + stack_name);
+  if (!spec->router) {
+    return Status::Invalid("unknown template", {{"spec.template.stack",
+                                                 "Stack \"" + stack_name +
+                                                     "\" has no router to route Instances",
+                                                 "FieldValueInvalid"}});
+  }
+  auto tmpl = ParseTemplate(*spec, name);
+  if (!tmpl.ok()) {
+    if (tmpl.status().code() != Code::kNotFound) return tmpl.status();
+    std::vector<std::string> names = TemplateNames(*spec);
+    return Status::Invalid(
+        "unknown template",
+        {{"spec.template.name",
+          "Not found: Stack \"" + stack_name + "\" has no instanceTemplates entry \"" + name +
+              "\"" + (names.empty() ? " (it has none)" : " (it has: " + Join(names, ", ") + ")"),
+          "FieldValueNotFound"}});
+  }
+  return Status::Ok();
+}
+
+Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const api::Object* old) {
+  if (op == registry::Operation::kDelete) return Status::Ok();
+  if (obj.being_deleted()) return Status::Ok();  // only finalizers change now
+  Json& spec = obj.json()["spec"];
+  if (!spec.is_object()) return Status::Ok();  // the schema refuses it
+  std::string user = spec.value("user", "");
+
+  std::string old_slug = old ? old->spec().value("slug", "") : "";
+  if (!spec.contains("slug") || spec["slug"].is_null()) {
+    if (!old_slug.empty()) {
+      spec["slug"] = old_slug;
+    } else {
+      BERTH_ASSIGN_OR_RETURN(std::string slug, DefaultSlug(user));
+      spec["slug"] = slug;
+    }
+  }
+  std::string slug = spec["slug"].is_string() ? spec["slug"].get<std::string>() : "";
+  BERTH_RETURN_IF_ERROR(ValidateSlug(slug));
+  if (!old_slug.empty() && slug != old_slug) {
+    return Status::Invalid("spec.slug is immutable",
+                           {{"spec.slug", "field is immutable: the slug names the Instance's "
+                                          "route, container and data directory (was \"" +
+                                              old_slug + "\")"}});
+  }
+  if (router::RouteFileName(obj.ns(), slug) == router::kCommonFile) {
+    return Status::Invalid("reserved slug", {{"spec.slug", "\"" + slug + "\" in namespace \"" +
+                                                               obj.ns() +
+                                                               "\" is reserved by berth"}});
+  }
+
+  bool create = op == registry::Operation::kCreate || old == nullptr;
+  if (create || TemplateKey(old->spec()) != TemplateKey(spec)) {
+    BERTH_RETURN_IF_ERROR(CheckTemplate(obj));
+  }
+  if (create) {
+    auto list = registry_.List("Instance", obj.ns(), {});
+    if (!list.ok()) return list.status().Prefixed("checking other Instances");
+    for (const api::Object& other : list->items) {
+      if (other.name() == obj.name()) continue;
+      if (other.spec().value("slug", "") == slug) {
+        return Status::Invalid("slug in use",
+                               {{"spec.slug", "Duplicate value: \"" + slug +
+                                                  "\" is already used by Instance " +
+                                                  other.name() + " (routes must be unique)",
+                                 "FieldValueDuplicate"}});
+      }
+    }
+    if (opts_.quota > 0 && static_cast<int>(list->items.size()) >= opts_.quota) {
+      return Status::Forbidden("instances \"" + obj.name() +
+                               "\" is forbidden: exceeded quota: instances, requested: 1, used: " +
+                               std::to_string(list->items.size()) +
+                               ", limited: " + std::to_string(opts_.quota));
+    }
+  }
+
+  Json& meta = obj.mutable_metadata();
+  meta["labels"][kUserHashLabel] = UserHash(user);
+  meta["annotations"][kUserAnnotation] = user;
+  return Status::Ok();
+}
+
+}  // namespace berth::instance

@@ -1,0 +1,9 @@
+# Instances end to end (issue 5): the berth binary with its controllers, the
+# real dockerd and the real nginx router of manifests/test/beaver.yaml. Each
+# test runs in a namespace, network and ports of its own; they run one at a
+# time (each starts containers and a router), beside the other suites.
+berth_test(instance_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/instance_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_instance_e2e)
+if(TARGET berth)
+  add_dependencies(instance_e2e_test berth)
+endif()
