@@ -120,22 +120,24 @@ Result<std::string> RenderFormat(const std::string& format,
 }
 
 std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
-  std::vector<std::string> sorted;
+  // (form in the text, the value it stands for): the value as is and as it
+  // appears inside a JSON or YAML double-quoted string.
+  std::vector<std::pair<std::string, std::string>> forms;
   for (const std::string& s : secrets) {
     if (s.empty()) continue;
-    sorted.push_back(s);
-    // As it appears inside a JSON or YAML double-quoted string.
+    forms.emplace_back(s, s);
     std::string quoted = Quoted(s);
     std::string escaped = quoted.substr(1, quoted.size() - 2);
-    if (escaped != s) sorted.push_back(escaped);
+    if (escaped != s) forms.emplace_back(escaped, s);
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  for (const std::string& s : sorted) {
-    // The marker hashes the value itself, also for its escaped form.
-    std::string marker = "<redacted:sha256:" + Sha256Hex(s).substr(0, 8) + ">";
-    for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos)) {
-      text.replace(pos, s.size(), marker);
+  // Longest first, so that a key containing another is replaced whole.
+  std::sort(forms.begin(), forms.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [form, value] : forms) {
+    // The marker hashes the value itself, whichever form was found.
+    std::string marker = "<redacted:sha256:" + Sha256Hex(value).substr(0, 8) + ">";
+    for (size_t pos = text.find(form); pos != std::string::npos; pos = text.find(form, pos)) {
+      text.replace(pos, form.size(), marker);
       pos += marker.size();
     }
   }

@@ -49,12 +49,25 @@ std::string PortText(const Published& p) {
   return (p.ip.empty() ? "" : p.ip + ":") + std::to_string(p.port) + "/" + p.proto;
 }
 
+// Env names that carry a service's own address by design, not an upstream it
+// sends requests to: a token issuer or audience, the URL it is reached at,
+// where browsers come back to. A service naming itself there is no loop.
+bool NamesItsOwnAddress(const std::string& key) {
+  static const char* const kSelf[] = {"issuer", "audience", "public_url", "external_url",
+                                      "self_url", "site_url", "callback", "redirect", "origin"};
+  std::string lower = ToLower(key);
+  for (const char* s : kSelf) {
+    if (lower.find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc, std::vector<FieldCause>* causes) {
   SelfAddress self = ServiceSelfAddress(ref, svc);
   auto loops = [&](const std::string& text) { return FindSelfLoop(self, text); };
   std::string base = "spec.services." + svc.name;
   for (const auto& [key, src] : svc.env) {
-    if (src.type != EnvSource::Type::kLiteral) continue;
+    if (src.type != EnvSource::Type::kLiteral || NamesItsOwnAddress(key)) continue;
     if (std::string hit = loops(src.value); !hit.empty()) {
       causes->push_back({base + ".env." + key,
                          "Invalid value: points back at service \"" + svc.name + "\" itself (" +

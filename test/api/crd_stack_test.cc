@@ -343,7 +343,8 @@ series: {count: 3, lastObservedTime: "2026-11-22T10:06:00Z"}
   ASSERT_TRUE(c.Validate(router).ok());
   EXPECT_EQ(router["spec"]["router"],
             Y(R"({service: router-proxy, network: edge, baseDomain: localhost, publicPort: 8088,
-                 containerConfDir: /etc/nginx/conf.d, publicScheme: http, streaming: true})"));
+                 containerConfDir: /etc/nginx/conf.d, listenPort: 80, publicScheme: http,
+                 streaming: true})"));
   EXPECT_EQ(router["spec"]["instanceTemplates"]["app"]["dataPath"], "/data");
   EXPECT_EQ(router["spec"]["instanceTemplates"]["app"]["configPath"], "/app/config/config.json");
   EXPECT_EQ(router["spec"]["instanceTemplates"]["app"]["restart"], "unless-stopped");

@@ -143,7 +143,17 @@ TEST_F(ShareStacksE2E, ReachesReadyInDependencyOrderWithDatabasesCreated) {
   ContainerTimeline tl(docker_.client(), kStack);
   ASSERT_TRUE(tl.Start());
   auto watch = server_->Spawn({"get", "stacks", "-w"});
-  ASSERT_TRUE(watch->WaitForOutput("NAME", seconds(30))) << watch->err();
+  // The watch is established once the list is printed: a header, or (as
+  // kubectl says for an empty namespace) "No resources found" on stderr.
+  auto listed = [&] {
+    return watch->out().find("NAME") != std::string::npos ||
+           watch->err().find("No resources found") != std::string::npos;
+  };
+  for (auto until = std::chrono::steady_clock::now() + seconds(30);
+       !listed() && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_TRUE(listed()) << watch->err();
 
   auto t0 = std::chrono::steady_clock::now();
   UpAndReady(yaml);
@@ -387,12 +397,10 @@ TEST_F(ShareStacksE2E, InternalNetworkIsolatesDatabases) {
   EXPECT_EQ(code, 0) << pong;
   EXPECT_HAS(pong, "PONG");
 
-  // A container only on the internal network has no route out: no default
-  // route, and neither a container on another network nor an outside address
-  // is reachable.
-  auto [rc, routes] = docker_.Exec("share_postgres", {"ip", "route"});
-  ASSERT_EQ(rc, 0) << routes;
-  EXPECT_EQ(routes.find("default"), std::string::npos) << routes;
+  // A container only on the internal network has no way out: neither a
+  // container on another network nor an outside address is reachable. (How
+  // depends on the engine: newer ones give it no default route; Debian's
+  // 20.10 gives it one via the bridge and drops the packets in iptables.)
   auto pw = docker_.Inspect("share_playwright");
   ASSERT_TRUE(pw && pw->networks.count("1panel-network"));
   std::string other_ip = pw->networks.at("1panel-network").ip_address;
@@ -402,11 +410,11 @@ TEST_F(ShareStacksE2E, InternalNetworkIsolatesDatabases) {
                 .first,
             0)
       << "share_postgres reached share_playwright at " << other_ip;
-  // An outside address (TEST-NET-1, never routed): refused at once, nothing leaves.
+  // An outside address (TEST-NET-1, never routed): unreachable, or dropped
+  // until the timeout; never a connection.
   auto [out_rc, out] =
       docker_.Exec("share_postgres", {"sh", "-c", "timeout 3 nc 192.0.2.1 80 </dev/null"});
   EXPECT_NE(out_rc, 0) << out;
-  EXPECT_HAS(out, "unreachable");
   // ... and a container outside share_internal can neither resolve nor reach
   // what lives only there (rabbitmq's stand-in answers HTTP when reachable).
   EXPECT_NE(docker_.Exec("share_playwright", {"ping", "-c", "1", "-W", "2", "postgres"}).first, 0);

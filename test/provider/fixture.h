@@ -11,6 +11,7 @@
 #include "operator/api/catalog.h"
 #include "operator/api/codec.h"
 #include "operator/registry/registry.h"
+#include "operator/secrets/admission.h"
 #include "operator/store/store.h"
 
 namespace berth::provider::testing {
@@ -24,6 +25,8 @@ class ProviderRegistryTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     registry_ = std::make_unique<registry::Registry>(*store_, api::Catalog::Builtin());
+    // As serve does: stringData folded into data (sealing is not needed here).
+    registry_->AddAdmission("Secret", std::make_shared<secrets::SecretAdmission>());
     registry_->AddAdmission("Provider", std::make_shared<ProviderAdmission>(*registry_));
     registry_->AddAdmission("Stack", std::make_shared<StackProviderAdmission>(*registry_));
   }

@@ -56,60 +56,61 @@ class RendererTest : public ProviderRegistryTest {
     MustApply(ProviderYaml("a", "https://a.example/v1", "ka", "{tier: main}"));
     MustApply(ProviderYaml("b", "https://b.example/v1", "kb", "{tier: main}"));
     MustApply(ProviderYaml("c", "https://c.example/v1", "kc", "{tier: spare}"));
+    renderer_ = std::make_unique<ProviderConfigRenderer>(*registry_);
   }
-  ProviderConfigRenderer renderer_{*registry_};
+  std::unique_ptr<ProviderConfigRenderer> renderer_;  // made in SetUp, once registry_ is
 };
 
 TEST_F(RendererTest, RendersSelectedProvidersWithTheirKeys) {
-  auto out = renderer_.Render("default", File("uni-api", {"b", "a"}));
+  auto out = renderer_->Render("default", File("uni-api", {"b", "a"}));
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_LT(out->find("provider: \"b\""), out->find("provider: \"a\""));
   EXPECT_NE(out->find("api: \"sk-aaaa-1111\""), std::string::npos);
   EXPECT_NE(out->find("api: \"sk-bbbb-2222\""), std::string::npos);
   EXPECT_EQ(out->find("sk-cccc"), std::string::npos);
 
-  auto sel = renderer_.Render("default", File("uni-api", {}, {{"tier", "main"}}));
+  auto sel = renderer_->Render("default", File("uni-api", {}, {{"tier", "main"}}));
   ASSERT_TRUE(sel.ok());
   EXPECT_LT(sel->find("provider: \"a\""), sel->find("provider: \"b\""));  // by name
-  auto all = renderer_.Render("default", File("uni-api"));
+  auto all = renderer_->Render("default", File("uni-api"));
   ASSERT_TRUE(all.ok());
   EXPECT_NE(all->find("provider: \"c\""), std::string::npos);
 
-  auto cfg = renderer_.Render("default", File("instance-config", {"c"}));
+  auto cfg = renderer_->Render("default", File("instance-config", {"c"}));
   ASSERT_TRUE(cfg.ok());
   EXPECT_EQ(Json::parse(*cfg)["apiKey"], "sk-cccc-3333");
 }
 
 TEST_F(RendererTest, ErrorsNameWhatIsMissingButNoKey) {
-  auto missing = renderer_.Render("default", File("uni-api", {"nope"}));
+  auto missing = renderer_->Render("default", File("uni-api", {"nope"}));
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
   MustApply(ProviderYaml("d", "https://d/v1", "gone"));
-  auto no_secret = renderer_.Render("default", File("uni-api", {"a", "d"}));
+  auto no_secret = renderer_->Render("default", File("uni-api", {"a", "d"}));
   ASSERT_FALSE(no_secret.ok());
   EXPECT_NE(no_secret.status().message().find("Secret \"gone\""), std::string::npos);
   EXPECT_EQ(no_secret.status().ToString().find("sk-aaaa"), std::string::npos);
-  EXPECT_FALSE(renderer_.Render("default", File("uni-api", {}, {{"tier", "none"}})).ok());
+  EXPECT_FALSE(renderer_->Render("default", File("uni-api", {}, {{"tier", "none"}})).ok());
 }
 
 TEST_F(RendererTest, VersionChangesExactlyWhenARenderedInputChanges) {
   stack::ConfigFileSpec f = File("uni-api", {"a", "b"});
-  std::string v0 = renderer_.Version("default", f);
-  EXPECT_EQ(renderer_.Version("default", f), v0);
+  std::string v0 = renderer_->Version("default", f);
+  EXPECT_EQ(renderer_->Version("default", f), v0);
   // Another Provider, and metadata of a selected one: no change.
   MustApply(ProviderYaml("c", "https://c2.example/v1", "kc", "{tier: spare}"));
   MustApply(ProviderYaml("a", "https://a.example/v1", "ka", "{tier: main, x: y}"));
-  EXPECT_EQ(renderer_.Version("default", f), v0);
+  EXPECT_EQ(renderer_->Version("default", f), v0);
   // Its spec: a new generation.
   MustApply(ProviderYaml("a", "https://a2.example/v1", "ka", "{tier: main}"));
-  std::string v1 = renderer_.Version("default", f);
+  std::string v1 = renderer_->Version("default", f);
   EXPECT_NE(v1, v0);
   // Its key Secret.
   MustApply(SecretYaml("kb", "apiKey", "sk-bbbb-rotated"));
-  std::string v2 = renderer_.Version("default", f);
+  std::string v2 = renderer_->Version("default", f);
   EXPECT_NE(v2, v1);
   MustApply(SecretYaml("kc", "apiKey", "sk-cccc-rotated"));
-  EXPECT_EQ(renderer_.Version("default", f), v2);
+  EXPECT_EQ(renderer_->Version("default", f), v2);
 }
 
 TEST_F(RendererTest, PreviewShowsRenderedChangesWithKeysRedacted) {

@@ -35,6 +35,11 @@ TEST(ValidateTest, GatewayLoopIsRefused) {
   // Another service's address is fine.
   j["services"]["gpt-load"]["env"]["UPSTREAM"] = "http://share_litellm:4000";
   EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
+  // A service's own address as its token issuer or public URL is no loop
+  // (seed 001's authz-service sets AUTHZ_ISSUER to itself).
+  j["services"]["gpt-load"]["env"]["AUTHZ_ISSUER"] = "http://share_gptload:3001";
+  j["services"]["gpt-load"]["env"]["PUBLIC_URL"] = "http://share_gptload:3001/";
+  EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
 }
 
 TEST(ValidateTest, DuplicateHostPorts) {
