@@ -1,5 +1,6 @@
 // berth delete -f FILE | KIND NAME... | KIND/NAME... | KIND -l SEL | KIND --all
 //              [--wait] [--timeout 5m] [--cascade=background|foreground|orphan]
+//              [--purge-volumes]
 #include <memory>
 
 #include "operator/cli/apply_plan.h"
@@ -22,7 +23,12 @@ struct DeleteFlags {
   std::string cascade = "background";
   bool ignore_not_found = false;
   std::string dry_run = "none";
+  bool purge_volumes = false;  // Stacks: remove their named volumes too
 };
+
+// The annotation a Stack's finalizer reads (controllers/stack/reconciler.h):
+// its named volumes go with it, like `docker compose down -v`.
+constexpr const char* kPurgeVolumes = "berth.dev/purge-volumes";
 
 struct Victim {
   const api::KindInfo* kind;
@@ -90,6 +96,16 @@ Status RunDelete(Context& ctx, const DeleteFlags& f) {
   std::vector<const Victim*> to_wait;
   for (const Victim& v : victims) {
     std::string label = QualifiedKind(*v.kind) + " \"" + v.name + "\"";
+    if (f.purge_volumes && v.kind->kind == "Stack" && !d.dry_run) {
+      api::Json patch = {{"metadata", {{"annotations", {{kPurgeVolumes, "true"}}}}}};
+      auto marked = client->Patch(*v.kind, v.ns, v.name, PatchType::kMerge, patch.dump(), {});
+      if (!marked.ok() && !(marked.status().code() == Code::kNotFound && f.ignore_not_found)) {
+        if (IsConnectionError(marked.status())) return marked.status();
+        PrintError(ctx, marked.status().message());
+        ++failures;
+        continue;
+      }
+    }
     auto r = client->Delete(*v.kind, v.ns, v.name, d);
     if (!r.ok()) {
       if (r.status().code() == Code::kNotFound && f.ignore_not_found) continue;
@@ -137,6 +153,8 @@ void RegisterDelete(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"background", "foreground", "orphan"}))
       ->capture_default_str();
   sub->add_flag("--ignore-not-found", f->ignore_not_found, "a missing object is not an error");
+  sub->add_flag("--purge-volumes", f->purge_volumes,
+                "Stacks: remove their named volumes too (kept by default, as compose does)");
   sub->add_option("--dry-run", f->dry_run, "none or server")
       ->check(CLI::IsMember({"none", "server"}))
       ->capture_default_str();

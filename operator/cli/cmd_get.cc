@@ -3,6 +3,7 @@
 #include <memory>
 #include <ostream>
 
+#include "operator/api/codec.h"
 #include "operator/cli/commands.h"
 #include "operator/cli/kinds.h"
 #include "operator/cli/printers.h"
@@ -22,7 +23,21 @@ struct GetFlags {
   bool watch_only = false;
   bool show_labels = false;
   bool ignore_not_found = false;
+  bool reveal = false;  // Secrets by name: their values (admins only)
 };
+
+// GET of one object with ?reveal=true: a Secret's values in clear, which
+// the server allows admins only (403 for anyone else).
+Result<api::Object> GetRevealed(ApiClient& client, const api::KindInfo& kind,
+                                const std::string& ns, const std::string& name) {
+  HttpRequest r;
+  r.path = ResourcePath(kind, ns, name);
+  r.query.emplace_back("reveal", "true");
+  BERTH_ASSIGN_OR_RETURN(HttpResponse resp, client.Raw(r));
+  if (resp.status < 200 || resp.status >= 300) return DecodeErrorResponse(resp.status, resp.body);
+  BERTH_ASSIGN_OR_RETURN(api::Json j, api::ParseJson(resp.body));
+  return api::Object(std::move(j));
+}
 
 std::string NoneFound(const api::KindInfo* kind, const std::string& ns) {
   if (ns.empty() || (kind != nullptr && !kind->namespaced)) return "No resources found";
@@ -110,7 +125,8 @@ Status RunGet(Context& ctx, const GetFlags& f) {
       by_name = true;
       std::string get_ns = ns.empty() ? std::string(api::kDefaultNamespace) : ns;
       for (const std::string& name : t.names) {
-        auto o = client->Get(*t.kind, get_ns, name);
+        auto o = f.reveal ? GetRevealed(*client, *t.kind, get_ns, name)
+                          : client->Get(*t.kind, get_ns, name);
         if (o.ok()) {
           objs.push_back(std::move(o).value());
         } else if (o.status().code() == Code::kNotFound) {
@@ -172,6 +188,8 @@ void RegisterGet(CLI::App& app, Context& ctx) {
   sub->add_flag("--watch-only", f->watch_only, "print changes only, without the initial list");
   sub->add_flag("--show-labels", f->show_labels, "add a LABELS column");
   sub->add_flag("--ignore-not-found", f->ignore_not_found, "a missing NAME is not an error");
+  sub->add_flag("--reveal", f->reveal,
+                "show the values of Secrets got by name (admins only; redacted otherwise)");
   OnRun(sub, ctx, [&ctx, f] { return RunGet(ctx, *f); });
 }
 

@@ -19,7 +19,13 @@ berth_test(stack_ha_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_ha_e2e_test
 # each test variant keeps its real manifest's topology.
 berth_test(stack_manifests_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_manifests_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e)
-foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_manifests_e2e_test)
+# uni-load (seed 003): host ports 3001 (as share-stacks) and 8000 (as
+# skills-registry), so it takes both locks.
+berth_test(stack_provider_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_provider_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e
+           RESOURCE_LOCK "berth_share_stacks;berth_skills_registry")
+foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_manifests_e2e_test
+          stack_provider_e2e_test)
   if(TARGET berth)
     add_dependencies(${t} berth)
   endif()

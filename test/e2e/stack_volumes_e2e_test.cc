@@ -108,6 +108,14 @@ TEST_F(SkillsRegistryE2E, DeleteKeepsNamedVolumesUnlessPurged) {
     if (m.destination == "/app/backend/data") mounted = m.name == "skills-registry_appdata";
   }
   EXPECT_TRUE(mounted);
+
+  // `berth delete --purge-volumes` asks for the same from the command line.
+  RunResult gone = server_->Berth(
+      {"delete", "stack", kStack, "--purge-volumes", "--wait", "--timeout", "120s"});
+  ASSERT_EQ(gone.code, 0) << gone.out << gone.err;
+  EXPECT_EQ(docker_.OwnedContainers(kStack), 0u);
+  EXPECT_FALSE(docker_.VolumeExists("skills-registry_appdata"));
+  EXPECT_TRUE(docker_.OwnedVolumes(kStack).empty());
 }
 
 }  // namespace
