@@ -5,10 +5,23 @@
 #include "controllers/instance/router_sync.h"
 #include "operator/api/meta.h"
 #include "operator/common/log.h"
+#include "operator/common/strings.h"
 
 namespace berth::instance {
 
 using runtime::EventType;
+
+namespace {
+
+// nginx's message inside the Routed condition's message (status.cc writes
+// "nginx -t refused FILE; the router keeps its previous configuration: MSG").
+std::string LastRouteError(const std::string& condition_message) {
+  constexpr std::string_view kSep = "previous configuration: ";
+  size_t at = condition_message.find(kSep);
+  return at == std::string::npos ? condition_message : condition_message.substr(at + kSep.size());
+}
+
+}  // namespace
 
 Result<std::optional<router::RouterTarget>> InstanceReconciler::RouterTargetFor(
     const api::ObjectRef& stack, const RouterInfo& router) {
@@ -65,6 +78,19 @@ void InstanceReconciler::EnsureRoute(const api::Object& inst, const Desired& d, 
     o->route_message = block.status().ToString();
     return;
   }
+  // A block nginx already refused is not written and tested again: a retry
+  // could only fail the same way, and meanwhile the broken file would sit in
+  // conf.d. It is tried again once it changes (template, slug, router).
+  std::string block_hash = Sha256Hex(*block);
+  const api::Json& prev = inst.status();
+  if (prev.is_object() && prev.value("rejectedRouteHash", "") == block_hash) {
+    o->route = RouteState::kRejected;
+    o->rejected_route_hash = block_hash;
+    const api::Json* routed = api::FindCondition(prev, "Routed");
+    o->route_message = routed != nullptr ? LastRouteError(routed->value("message", ""))
+                                         : "refused earlier";
+    return;
+  }
   bool was_routed = api::IsConditionTrue(inst.status(), "Routed");
   Status st = router_files_.Apply(**target, {name, *block});
   if (st.ok()) {
@@ -79,6 +105,7 @@ void InstanceReconciler::EnsureRoute(const api::Object& inst, const Desired& d, 
   o->route_message = st.message();
   if (st.code() == Code::kInvalid) {
     o->route = RouteState::kRejected;
+    o->rejected_route_hash = block_hash;
     events_.Record(inst, EventType::kWarning, "RouteRejected", "Route",
                    "nginx -t refused " + name + "; the router keeps serving its previous "
                    "configuration: " + st.message());

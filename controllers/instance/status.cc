@@ -56,6 +56,7 @@ Json BuildStatus(const Json& previous, const Observation& o,
   set_or_erase("dataDir", o.data_dir);
   set_or_erase("configHash", o.config_hash);
   set_or_erase("routerFile", o.router_file);
+  set_or_erase("rejectedRouteHash", o.route == RouteState::kRejected ? o.rejected_route_hash : "");
 
   Phase p = PhaseOf(o);
   st["phase"] = p.phase;

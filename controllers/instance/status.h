@@ -33,6 +33,9 @@ struct Observation {
   std::string config_message;
   RouteState route = RouteState::kUnknown;
   std::string route_message;
+  // SHA-256 of the server block nginx -t refused (kRejected), so the same
+  // block is not written and tested again until it changes.
+  std::string rejected_route_hash;
 };
 
 // The status to write, given the previous one (for lastTransitionTime).

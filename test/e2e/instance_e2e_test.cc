@@ -285,7 +285,7 @@ TEST_F(InstanceE2e, ProvisionerTokenMayOnlyProvision) {
   EXPECT_HAS(r.out, "gus@example.com");
   r = berth({"get", "stacks", "-n", ns_});
   EXPECT_NE(r.code, 0);
-  EXPECT_HAS(r.err, "forbidden");
+  EXPECT_HAS(r.err, "Forbidden");
   ASSERT_TRUE(Eventually([&] { return Ready("gus@example.com"); }, seconds(120)));
   r = berth({"instance", "delete", "gus@example.com", "--purge"});
   ASSERT_EQ(r.code, 0) << r.err;
