@@ -138,6 +138,7 @@ std::unique_ptr<InstanceController> AddInstanceController(runtime::Manager& mana
     runtime::InformerOptions o;
     o.kind = kind;
     o.clock = s.clock;
+    o.resync_period = s.resync_period;
     return manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, o));
   };
   runtime::Informer& instances = informer("Instance");

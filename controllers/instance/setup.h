@@ -7,6 +7,7 @@
 // events of containers labelled Instance/<ns>/<name> requeue that Instance.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "controllers/common/docker_events.h"
@@ -25,6 +26,7 @@ struct InstanceControllerSetup {
   Clock* clock = nullptr;
   InstanceControllerOptions options;
   int workers = 8;
+  std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // informers; 0: never
 };
 
 // The pieces the Manager does not own: the router files and nginx runner the

@@ -91,9 +91,9 @@ Result<runtime::ReconcileResult> ProviderStatusReconciler::Reconcile(
   return runtime::ReconcileResult{};
 }
 
-runtime::Controller& AddProviderController(runtime::Manager& manager,
-                                           registry::Registry& registry, Clock& clock,
-                                           int workers) {
+runtime::Controller& AddProviderController(runtime::Manager& manager, registry::Registry& registry,
+                                           Clock& clock, int workers,
+                                           std::chrono::milliseconds resync_period) {
   runtime::ControllerOptions copts;
   copts.name = "provider";
   copts.workers = workers;
@@ -105,6 +105,7 @@ runtime::Controller& AddProviderController(runtime::Manager& manager,
     runtime::InformerOptions o;
     o.kind = kind;
     o.clock = &clock;
+    o.resync_period = resync_period;
     return manager.AddInformer(std::make_unique<runtime::Informer>(registry, o));
   };
   runtime::Informer& providers = informer("Provider");

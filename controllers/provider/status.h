@@ -11,6 +11,8 @@
 // the Provider's status, and only when it changed. Thread-safe.
 #pragma once
 
+#include <chrono>
+
 #include "operator/common/clock.h"
 #include "operator/registry/registry.h"
 #include "operator/runtime/manager.h"
@@ -32,10 +34,10 @@ class ProviderStatusReconciler final : public runtime::Reconciler {
   Clock& clock_;
 };
 
-// Registers the controller and its informers with `manager`. `registry` and
-// `clock` must outlive it.
-runtime::Controller& AddProviderController(runtime::Manager& manager,
-                                           registry::Registry& registry, Clock& clock,
-                                           int workers = 2);
+// Registers the controller and its informers (resynced every `resync_period`;
+// 0: never) with `manager`. `registry` and `clock` must outlive it.
+runtime::Controller& AddProviderController(
+    runtime::Manager& manager, registry::Registry& registry, Clock& clock, int workers = 2,
+    std::chrono::milliseconds resync_period = std::chrono::minutes(5));
 
 }  // namespace berth::provider

@@ -151,8 +151,9 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
   is.clock = &RealClock();
   is.options.data_dir = config.data_dir;
   is.workers = config.instance_workers;
+  is.resync_period = config.resync_period;
   impl->instances = instance::AddInstanceController(manager, is);
-  provider::AddProviderController(manager, registry, RealClock());
+  provider::AddProviderController(manager, registry, RealClock(), 2, config.resync_period);
   manager.AddRunnable(std::move(events));
 
   auto on_fatal = config.on_fatal;
