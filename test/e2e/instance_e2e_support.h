@@ -62,9 +62,7 @@ class InstanceE2e : public ::testing::Test {
     portal_port_ = FreePort();
     server_ = std::make_unique<StackServer>(dir_.path());
     StackServer::Options opts;
-    opts.extra_args = {"--no-leader-elect",     "--provision-namespace", ns_,
-                       "--provision-template",  "beaver/app",           "--instance-quota",
-                       "60",                    "--log-level",          "debug"};
+    opts.extra_args = ServeArgs();
     if (auto why = server_->Start(opts)) BERTH_E2E_SKIP(*why);
     RunResult r = server_->Apply(Manifest());
     ASSERT_EQ(r.code, 0) << r.out << r.err;
@@ -95,6 +93,16 @@ class InstanceE2e : public ::testing::Test {
     RemoveLeftovers();
   }
 
+  // The `berth serve` flags SetUp starts the server with.
+  virtual std::vector<std::string> ServeArgs() {
+    return {"--no-leader-elect",    "--provision-namespace", ns_,
+            "--provision-template", "beaver/app",           "--instance-quota",
+            "60",                   "--log-level",          "debug"};
+  }
+  // The berth.dev/test-suite value on this suite's containers and networks
+  // (RemoveLeftovers removes them): another suite's leftovers are not ours.
+  virtual std::string Suite() const { return kSuite; }
+
   // The test manifest in this test's namespace, ports and names.
   std::string Manifest() {
     std::string p = std::to_string(router_port_);
@@ -102,11 +110,11 @@ class InstanceE2e : public ::testing::Test {
       d["metadata"]["namespace"] = ns_;
       json& spec = d["spec"];
       spec["networks"]["edge"]["name"] = ns_ + "-edge";
-      spec["networks"]["edge"]["labels"] = {{"berth.dev/test", "1"}, {kSuiteLabel, kSuite}};
+      spec["networks"]["edge"]["labels"] = {{"berth.dev/test", "1"}, {kSuiteLabel, Suite()}};
       spec["router"]["publicPort"] = router_port_;
       for (auto& [name, svc] : spec["services"].items()) {
         svc["containerName"] = ns_ + "-" + name;
-        svc["labels"][kSuiteLabel] = kSuite;
+        svc["labels"][kSuiteLabel] = Suite();
         json env = svc.value("env", json::object());  // a copy: svc["env"] changes below
         for (auto& [k, v] : env.items()) {
           if (v.is_string() && v.get<std::string>().find("beaver-") != std::string::npos) {
@@ -119,13 +127,13 @@ class InstanceE2e : public ::testing::Test {
       spec["services"]["router-proxy"]["ports"] = {"127.0.0.1:" + p + ":8088"};
       spec["services"]["auth-portal"]["ports"] = {"127.0.0.1:" + std::to_string(portal_port_) +
                                                   ":3081"};
-      for (auto& [name, t] : spec["instanceTemplates"].items()) t["labels"][kSuiteLabel] = kSuite;
+      for (auto& [name, t] : spec["instanceTemplates"].items()) t["labels"][kSuiteLabel] = Suite();
     });
   }
 
   // Removes containers and networks of earlier runs of this suite.
   void RemoveLeftovers() {
-    docker::LabelFilter f = {std::string(kSuiteLabel) + "=" + kSuite, "berth.dev/test=1"};
+    docker::LabelFilter f = {std::string(kSuiteLabel) + "=" + Suite(), "berth.dev/test=1"};
     if (auto cs = docker_.client().ListContainers(f); cs.ok()) {
       for (const auto& c : *cs) (void)docker_.client().RemoveContainer(c.id, true, false);
     }
