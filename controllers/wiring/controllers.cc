@@ -29,20 +29,33 @@ class ControllersImpl : public Controllers {
 
   void Stop() override {
     std::call_once(stopped_, [this] {
-      if (manager) manager->Stop();
+      {
+        std::lock_guard lock(mu);
+        stopping = true;
+        if (manager) manager->Stop();
+      }
       if (thread.joinable()) thread.join();
+      std::lock_guard lock(mu);
+      manager.reset();
+      instances.reset();
       if (recorder) recorder->Flush(std::chrono::seconds(2));
     });
   }
-  bool leading() const override { return manager && manager->IsLeader(); }
+  bool leading() const override {
+    std::lock_guard lock(mu);
+    return manager && manager->IsLeader();
+  }
 
   // Destroyed in reverse order: manager (controllers, informers, runnables)
   // before what they use.
   std::unique_ptr<docker::DockerClient> docker;
   std::unique_ptr<runtime::EventRecorder> recorder;
   std::unique_ptr<provider::ProviderConfigRenderer> renderer;  // used by the Stack reconciler
+  // One campaign's: built anew after a lost lease (a Manager is single-use).
   std::unique_ptr<instance::InstanceController> instances;  // used by the manager's reconcilers
   std::unique_ptr<runtime::Manager> manager;
+  mutable std::mutex mu;  // guards manager, instances (the pointers) and stopping
+  bool stopping = false;
   std::thread thread;
 
  private:
@@ -121,55 +134,81 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
   runtime::ManagerOptions mopts;
   if (config.leader_elect) {
     mopts.leader_election_store = &store;
-    mopts.leader_election.identity = config.identity;
+    // One identity for every campaign of this process: a lease it could not
+    // release (the store was down) is its own to take back.
+    mopts.leader_election.identity =
+        config.identity.empty() ? runtime::DefaultIdentity() : config.identity;
   }
-  impl->manager = std::make_unique<runtime::Manager>(mopts);
-  runtime::Manager& manager = *impl->manager;
-
-  auto events = std::make_unique<DockerEvents>(docker);
-  stack::StackControllerSetup s;
-  s.registry = &registry;
-  s.docker = &docker;
-  s.recorder = impl->recorder.get();
-  s.docker_events = events.get();
-  s.fs = &RealFileSystem();
-  s.clock = &RealClock();
-  s.options.data_dir = config.data_dir;
-  s.options.reporting_instance = ropts.reporting_instance;
-  BERTH_ASSIGN_OR_RETURN(s.options.cluster_id, ClusterId(store));
-  s.workers = config.workers;
+  BERTH_ASSIGN_OR_RETURN(std::string cluster_id, ClusterId(store));
   impl->renderer = std::make_unique<provider::ProviderConfigRenderer>(registry);
-  s.renderer = impl->renderer.get();
-  s.resync_period = config.resync_period;
-  stack::AddStackController(manager, s);
-  instance::InstanceControllerSetup is;
-  is.registry = &registry;
-  is.docker = &docker;
-  is.recorder = impl->recorder.get();
-  is.docker_events = events.get();
-  is.fs = &RealFileSystem();
-  is.clock = &RealClock();
-  is.options.data_dir = config.data_dir;
-  is.workers = config.instance_workers;
-  is.resync_period = config.resync_period;
-  impl->instances = instance::AddInstanceController(manager, is);
-  provider::AddProviderController(manager, registry, RealClock(), 2, config.resync_period);
-  manager.AddRunnable(std::move(events));
 
+  // One campaign: a fresh Manager with every controller. Caller holds impl->mu.
+  ControllersImpl* c = impl.get();
+  auto build = [c, &registry, config, mopts, cluster_id, reporting = ropts.reporting_instance] {
+    c->instances.reset();
+    c->manager = std::make_unique<runtime::Manager>(mopts);
+    runtime::Manager& manager = *c->manager;
+    docker::DockerClient& engine = *c->docker;
+    auto events = std::make_unique<DockerEvents>(engine);
+    stack::StackControllerSetup s;
+    s.registry = &registry;
+    s.docker = &engine;
+    s.recorder = c->recorder.get();
+    s.docker_events = events.get();
+    s.fs = &RealFileSystem();
+    s.clock = &RealClock();
+    s.options.data_dir = config.data_dir;
+    s.options.reporting_instance = reporting;
+    s.options.cluster_id = cluster_id;
+    s.workers = config.workers;
+    s.renderer = c->renderer.get();
+    s.resync_period = config.resync_period;
+    stack::AddStackController(manager, s);
+    instance::InstanceControllerSetup is;
+    is.registry = &registry;
+    is.docker = &engine;
+    is.recorder = c->recorder.get();
+    is.docker_events = events.get();
+    is.fs = &RealFileSystem();
+    is.clock = &RealClock();
+    is.options.data_dir = config.data_dir;
+    is.workers = config.instance_workers;
+    is.resync_period = config.resync_period;
+    c->instances = instance::AddInstanceController(manager, is);
+    provider::AddProviderController(manager, registry, RealClock(), 2, config.resync_period);
+    manager.AddRunnable(std::move(events));
+  };
+
+  // Campaigns until stopped. A lost lease (the store unreachable for longer
+  // than the renew deadline, e.g. a PostgreSQL restart) stops every
+  // controller — the manager has finished every reconcile when Wait()
+  // returns — and then this process campaigns again with a fresh manager,
+  // while the API keeps serving. Only other failures to start are fatal.
   auto on_fatal = config.on_fatal;
-  impl->thread = std::thread([&manager, on_fatal] {
-    Status st = manager.Start();
-    if (st.code() == Code::kCancelled) return;  // stopped before leading
-    if (!st.ok()) {
-      spdlog::error("controllers failed to start: {}", st.ToString());
-      if (on_fatal) on_fatal(st);
-      return;
-    }
-    spdlog::info("leading: controllers are running");
-    st = manager.Wait();
-    if (!st.ok()) {
-      spdlog::error("controllers stopped: {}", st.ToString());
-      if (on_fatal) on_fatal(st);
+  impl->thread = std::thread([c, build, on_fatal] {
+    for (;;) {
+      runtime::Manager* manager;
+      {
+        std::lock_guard lock(c->mu);
+        if (c->stopping) return;
+        c->manager.reset();  // the previous campaign's, stopped
+        build();
+        manager = c->manager.get();
+      }
+      Status st = manager->Start();
+      if (st.code() == Code::kCancelled) return;  // stopped before leading
+      if (st.ok()) {
+        spdlog::info("leading: controllers are running");
+        st = manager->Wait();
+        if (st.ok()) return;  // stopped
+      }
+      if (st.code() != Code::kUnavailable && st.code() != Code::kTimeout) {
+        spdlog::error("controllers failed to start: {}", st.ToString());
+        if (on_fatal) on_fatal(st);
+        return;
+      }
+      spdlog::warn("controllers stopped: {}; campaigning for the leader lease again",
+                   st.ToString());
     }
   });
   return std::unique_ptr<Controllers>(std::move(impl));

@@ -29,9 +29,9 @@ struct ControllersConfig {
   int instance_quota = 0;          // Instances per namespace; 0 = unlimited
   int instance_workers = 8;
   std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // informers; 0: never
-  // Called (from a background thread) when this process lost the leader lock
-  // or the controllers failed to start: serve should shut down and exit
-  // non-zero, to come back as a fresh candidate.
+  // Called (from a background thread) when the controllers failed to start
+  // for good: serve should shut down and exit non-zero. A lost leader lock is
+  // not fatal: the controllers stop, and the process campaigns again.
   std::function<void(const Status&)> on_fatal;
 };
 
@@ -46,7 +46,9 @@ class Controllers {
 
 // Registers admission checks on `registry` and (unless !run_controllers)
 // starts the controllers in the background: they begin reconciling once this
-// process holds the leader lock. `registry`, `store` and `server` must
+// process holds the leader lock, stop when it loses the lock (e.g. the store
+// was unreachable past the renew deadline) and start again once it holds the
+// lock again; the API serves throughout. `registry`, `store` and `server` must
 // outlive the result. Call before the API server starts.
 Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& registry,
                                                       store::Store& store,

@@ -12,9 +12,9 @@
 // leader that has not renewed for `renew_deadline` (store down, or a write
 // stuck in the database) ends it as well, from a watchdog thread, even while a
 // store call is still blocked. Leadership is one-shot: once lost, the elector
-// does not campaign again. berth's choice (as Kubernetes): the Manager stops
-// its controllers and returns from Wait(), and main exits non-zero so the
-// supervisor restarts the process as a fresh candidate.
+// does not campaign again. The Manager stops its controllers and returns from
+// Wait(); `berth serve` then builds a fresh Manager (and elector) that
+// campaigns again, with the same identity, while its API keeps serving.
 //
 // Defaults: lease 8 s, renew every 2 s, renew deadline 5 s, candidates retry
 // every 1 s. A leader that dies is replaced within lease + retry = 9 s of its

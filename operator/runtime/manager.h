@@ -9,9 +9,9 @@
 // release the lease, so a successor cannot overlap with this process.
 //
 // Losing the lease stops every component promptly (from the manager's own
-// thread) and makes Wait() return Unavailable; main then exits non-zero and is
-// restarted as a fresh candidate (Kubernetes does the same). A manager is
-// single-use: it is never restarted after Stop or loss.
+// thread) and makes Wait() return Unavailable; the owner then destroys it and
+// campaigns again with a fresh manager (`berth serve` does, keeping its API
+// up). A manager is single-use: it is never restarted after Stop or loss.
 //
 // Thread-safe; Add* only before Start().
 #pragma once

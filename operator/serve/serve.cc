@@ -109,8 +109,8 @@ Status StartControllers(registry::Registry& registry, apiserver::Server& server,
   cfg.instance_quota = options.instance_quota;
   cfg.resync_period = options.resync_period;
   cfg.on_fatal = [](const Status& st) {
-    // Lost the leader lock (or could not start): shut down and exit non-zero,
-    // to come back as a fresh candidate, as Kubernetes controllers do.
+    // The controllers could not start (a lost leader lock is not fatal: they
+    // campaign again): shut down and exit non-zero.
     g_exit_code = 1;
     ::kill(::getpid(), SIGTERM);
   };
