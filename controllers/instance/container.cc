@@ -11,11 +11,11 @@ namespace {
 namespace labels = api::labels;
 using runtime::EventType;
 
-bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref) {
+bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref, const std::string& cluster) {
   auto m = l.find(labels::kManagedBy);
   auto o = l.find(labels::kOwner);
   return m != l.end() && m->second == labels::kManagedByValue && o != l.end() &&
-         o->second == ref.ToString();
+         o->second == ref.ToString() && !labels::OtherCluster(l, cluster);
 }
 
 std::string DirOf(const std::string& path) { return path.substr(0, path.find_last_of('/')); }
@@ -101,11 +101,12 @@ Status InstanceReconciler::EnsureContainer(const api::Object& inst, const Desire
                                            const RenderedInstance& r, Observation* o,
                                            bool* created) {
   *created = false;
-  const docker::ContainerSpec& spec = r.container;
+  docker::ContainerSpec spec = r.container;
+  if (!opts_.cluster_id.empty()) spec.labels[labels::kCluster] = opts_.cluster_id;
   std::string why = "created";
   auto info = docker_.InspectContainer(spec.name);
   if (info.ok()) {
-    if (!OwnedBy(info->labels, inst.ref())) {
+    if (!OwnedBy(info->labels, inst.ref(), opts_.cluster_id)) {
       return Status::Conflict("container name " + spec.name +
                               " is taken by a container this Instance does not own");
     }
@@ -133,6 +134,7 @@ Status InstanceReconciler::EnsureContainer(const api::Object& inst, const Desire
   auto owned = docker_.ListContainers(labels::OwnerFilter(inst.ref()));
   if (owned.ok()) {
     for (const auto& c : *owned) {
+      if (labels::OtherCluster(c.labels, opts_.cluster_id)) continue;
       if (c.name != spec.name) BERTH_RETURN_IF_ERROR(StopAndRemove(c.id));
     }
   }
@@ -148,7 +150,7 @@ Status InstanceReconciler::EnsureContainer(const api::Object& inst, const Desire
   auto id = docker_.CreateContainer(spec);
   if (!id.ok() && id.status().code() == Code::kConflict) {
     auto other = docker_.InspectContainer(spec.name);
-    if (other.ok() && OwnedBy(other->labels, inst.ref())) {
+    if (other.ok() && OwnedBy(other->labels, inst.ref(), opts_.cluster_id)) {
       BERTH_RETURN_IF_ERROR(StopAndRemove(other->id));
       id = docker_.CreateContainer(spec);
     }
@@ -175,6 +177,13 @@ Status InstanceReconciler::RemoveOwnedContainers(const api::ObjectRef& ref,
   BERTH_ASSIGN_OR_RETURN(auto containers, docker_.ListContainers(labels::OwnerFilter(ref)));
   for (const auto& c : containers) {
     if (c.labels.count(labels::kManagedBy) == 0) continue;
+    // An Instance gone from this store: only what this store's controllers
+    // certainly made (another berth on the engine has Instances this store
+    // has never heard of). One being deleted: all but another store's.
+    if (inst == nullptr ? !labels::ThisCluster(c.labels, opts_.cluster_id)
+                        : labels::OtherCluster(c.labels, opts_.cluster_id)) {
+      continue;
+    }
     BERTH_RETURN_IF_ERROR(StopAndRemove(c.id));
     if (inst) {
       events_.Record(*inst, EventType::kNormal, "Removed", "Delete", "removed container " + c.name);

@@ -40,6 +40,10 @@ inline constexpr const char* kPurgeAnnotation = "berth.dev/purge-data";
 
 struct InstanceControllerOptions {
   std::string data_dir;  // instances/<ns>/<slug>/ and stacks/<ns>/<stack>/ live below it
+  // The store's identity, put on every container (labels::kCluster): the
+  // containers of another berth store's Instances on the same engine are
+  // never touched, even when this store has no Instance of that name.
+  std::string cluster_id;
   std::chrono::seconds stop_grace{10};
   std::chrono::milliseconds pull_timeout{600000};
 };

@@ -172,6 +172,7 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
     is.fs = &RealFileSystem();
     is.clock = &RealClock();
     is.options.data_dir = config.data_dir;
+    is.options.cluster_id = cluster_id;
     is.workers = config.instance_workers;
     is.resync_period = config.resync_period;
     c->instances = instance::AddInstanceController(manager, is);
