@@ -1,0 +1,617 @@
+// PostgreSQL restarted under a stream of applies (issue 6). A `berth serve`
+// with its controllers runs on a PostgreSQL cluster of this test's own
+// (scripts/pg-cluster: restarting it disturbs nobody else) while four client
+// threads run `berth apply` of new GpuNodes (a kind no controller writes, so
+// every change is a client's) as fast as they can. The database is restarted
+// three ways: `pg_ctl restart -m fast`, `-m immediate` (a crash: recovery on
+// start) and a stop, 5 s down, start — longer than the leader lease's renew
+// deadline, so serve surely loses its leadership. Then:
+// - every write acknowledged to a client (exit 0) is there with its content;
+// - every client whose write was not acknowledged got an error message
+//   (non-zero exit) — never a silent success;
+// - a watch open all along (an HTTP watch resumed as a reflector does, and a
+//   `berth get gpunodes -w -o json`) saw every acknowledged write's
+//   resourceVersion, in order, once;
+// - serve stayed up (its API serving throughout), is ready again, and leads
+//   again after every lease it lost.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "operator/common/strings.h"
+#include "test/e2e/stack_e2e_support.h"
+
+namespace berth::e2e {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Steady = std::chrono::steady_clock;
+
+constexpr int kWriters = 4;
+constexpr const char* kPath = "/apis/berth.dev/v1alpha1/gpunodes";
+
+long Ms(Steady::duration d) {
+  return std::chrono::duration_cast<milliseconds>(d).count();
+}
+
+int64_t Rv(const json& obj) {
+  std::string rv = obj.value("metadata", json::object()).value("resourceVersion", "");
+  return rv.empty() ? 0 : std::stoll(rv);
+}
+
+std::string Name(const json& obj) {
+  return obj.value("metadata", json::object()).value("name", "");
+}
+
+// `cmd` through the shell; its stdout, and the exit code in `*code`.
+std::string Shell(const std::string& cmd, int* code) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) {
+    *code = -1;
+    return out;
+  }
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int st = ::pclose(p);
+  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+// A throwaway PostgreSQL cluster of this test's own (scripts/pg-cluster).
+class PgCluster {
+ public:
+  ~PgCluster() {
+    if (dir_.empty()) return;
+    int code = 0;
+    Shell(Script() + " stop " + dir_ + " 2>&1", &code);
+  }
+
+  std::optional<std::string> Start() {
+    std::string bins =
+        Shell("ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1", &code_);
+    while (!bins.empty() && bins.back() == '\n') bins.pop_back();
+    if (bins.empty()) return std::string("no PostgreSQL server binaries under /usr/lib/postgresql");
+    pg_ctl_ = bins + "/pg_ctl";
+    // Directly under /tmp: the postgres user must reach it.
+    std::string tmpl = "/tmp/berth-fault-pg-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr) return std::string("mkdtemp failed");
+    dir_ = tmpl;
+    std::string out = Shell(Script() + " start " + dir_ + " 2>&1", &code_);
+    if (code_ != 0) return "scripts/pg-cluster start failed: " + out;
+    std::string key = "export BERTH_TEST_PG_URL=";
+    size_t at = out.find(key);
+    if (at == std::string::npos) return "scripts/pg-cluster printed no URL: " + out;
+    url_ = out.substr(at + key.size(), out.find('\n', at) - at - key.size());
+    return std::nullopt;
+  }
+
+  // pg_ctl ARGS as the cluster's owner; true on exit 0.
+  bool PgCtl(const std::string& args) {
+    std::string as = ::geteuid() == 0 ? "runuser -u postgres -- " : "";
+    std::string out = Shell(as + pg_ctl_ + " -D " + dir_ + "/data -l " + dir_ +
+                                "/server.log -w -t 60 " + args + " 2>&1",
+                            &code_);
+    if (code_ != 0) ADD_FAILURE() << "pg_ctl " << args << ": " << out;
+    return code_ == 0;
+  }
+
+  const std::string& url() const { return url_; }
+  std::string ServerLog() const { return ReadFile(dir_ + "/server.log"); }
+
+ private:
+  static std::string Script() { return std::string(BERTH_SOURCE_DIR) + "/scripts/pg-cluster"; }
+  std::string dir_, url_, pg_ctl_;
+  int code_ = 0;
+};
+
+// A watch kept open as a reflector keeps it: list, watch from the list's
+// resourceVersion, resume from the last version seen when the stream ends,
+// list again on 410 Gone. Records every event and every (re)list.
+class Reflector {
+ public:
+  struct Seen {
+    std::string type, name;
+    int64_t rv = 0;
+  };
+  Reflector(int port, std::string token) : port_(port), token_(std::move(token)) {}
+  ~Reflector() { Stop(); }
+
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool Watching() const { return watching_; }
+  std::vector<Seen> events() const {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+  std::map<std::string, int64_t> listed() const {
+    std::lock_guard lock(mu_);
+    return listed_;
+  }
+  int64_t last_rv() const { return last_rv_; }
+  int resumes() const { return resumes_; }
+  int relists() const { return relists_; }
+  std::string notes() const {
+    std::lock_guard lock(mu_);
+    return notes_;
+  }
+
+ private:
+  void Note(const std::string& s) {
+    std::lock_guard lock(mu_);
+    if (notes_.size() < 20000) notes_ += s + "\n";
+  }
+
+  bool List() {
+    HttpResult r = Http(port_, "GET", kPath, token_);
+    json j = json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !j.is_object()) {
+      Note("list: " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+      return false;
+    }
+    std::lock_guard lock(mu_);
+    for (const json& item : j.value("items", json::array())) listed_[Name(item)] = Rv(item);
+    last_rv_ = Rv(j);
+    return true;
+  }
+
+  void Run() {
+    bool need_list = true;
+    bool first = true;
+    while (!stop_) {
+      if (need_list) {
+        if (!List()) {
+          std::this_thread::sleep_for(milliseconds(200));
+          continue;
+        }
+        if (!first) ++relists_;
+        first = false;
+        need_list = false;
+      }
+      int code = Watch();
+      if (stop_) break;
+      if (code == 410) need_list = true;
+      ++resumes_;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+
+  // One watch request; returns 410 when the stream said Gone, else 0.
+  int Watch() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{0, 250000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      Note("watch: cannot connect");
+      return 0;
+    }
+    std::string req = "GET " + std::string(kPath) + "?watch=true&allowWatchBookmarks=true" +
+                      "&resourceVersion=" + std::to_string(last_rv_) +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                      "Authorization: Bearer " + token_ + "\r\n\r\n";
+    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+    std::string raw, body;
+    bool headers_done = false, chunked = false;
+    int status = 0, result = 0;
+    char buf[16384];
+    while (!stop_) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n == 0) break;
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+        break;
+      }
+      raw.append(buf, static_cast<size_t>(n));
+      if (!headers_done) {
+        size_t end = raw.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        std::string head = ToLowerCopy(raw.substr(0, end));
+        status = raw.size() > 12 ? std::atoi(raw.substr(9, 3).c_str()) : 0;
+        chunked = head.find("transfer-encoding: chunked") != std::string::npos;
+        raw.erase(0, end + 4);
+        headers_done = true;
+        if (status != 200) {
+          Note("watch: HTTP " + std::to_string(status));
+          if (status == 410) result = 410;
+        } else {
+          watching_ = true;
+        }
+      }
+      if (chunked) {
+        for (;;) {
+          size_t eol = raw.find("\r\n");
+          if (eol == std::string::npos) break;
+          size_t len = std::stoul(raw.substr(0, eol), nullptr, 16);
+          if (raw.size() < eol + 2 + len + 2) break;
+          body += raw.substr(eol + 2, len);
+          raw.erase(0, eol + 2 + len + 2);
+        }
+      } else {
+        body += raw;
+        raw.clear();
+      }
+      for (size_t nl; (nl = body.find('\n')) != std::string::npos;) {
+        std::string line = body.substr(0, nl);
+        body.erase(0, nl + 1);
+        if (status != 200 || line.find_first_not_of(" \r\t") == std::string::npos) continue;
+        json ev = json::parse(line, nullptr, false);
+        if (!ev.is_object()) {
+          Note("watch: not JSON: " + line.substr(0, 200));
+          continue;
+        }
+        std::string type = ev.value("type", "");
+        const json& obj = ev["object"];
+        if (type == "ERROR") {
+          Note("watch: ERROR " + obj.dump());
+          if (obj.value("code", 0) == 410) result = 410;
+          continue;
+        }
+        int64_t rv = Rv(obj);
+        if (rv > 0) last_rv_ = rv;
+        if (type == "BOOKMARK") continue;
+        std::lock_guard lock(mu_);
+        events_.push_back({type, Name(obj), rv});
+      }
+    }
+    watching_ = false;
+    ::close(fd);
+    if (!stop_) Note("watch: stream ended (HTTP " + std::to_string(status) + ")");
+    return result;
+  }
+
+  const int port_;
+  const std::string token_;
+  std::atomic<bool> stop_{false}, watching_{false};
+  std::atomic<int64_t> last_rv_{0};
+  std::atomic<int> resumes_{0}, relists_{0};
+  mutable std::mutex mu_;
+  std::vector<Seen> events_;
+  std::map<std::string, int64_t> listed_;
+  std::string notes_;
+  std::thread thread_;
+};
+
+// The top-level JSON objects in `text` (a stream of pretty-printed objects).
+std::vector<json> JsonObjects(const std::string& text) {
+  std::vector<json> out;
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '{' && depth++ == 0) start = i;
+    if (c == '}' && --depth == 0) {
+      json j = json::parse(text.substr(start, i - start + 1), nullptr, false);
+      if (!j.is_discarded()) out.push_back(std::move(j));
+    }
+  }
+  return out;
+}
+
+struct Write {
+  std::string name, uuid;
+  int code = -1;
+  std::string err;
+};
+
+std::string GpuNode(const std::string& name, const std::string& uuid, int writer) {
+  return "apiVersion: berth.dev/v1alpha1\n"
+         "kind: GpuNode\n"
+         "metadata:\n"
+         "  name: " +
+         name +
+         "\n"
+         "  labels:\n"
+         "    berth.dev/test: \"1\"\n"
+         "    writer: \"" +
+         std::to_string(writer) +
+         "\"\n"
+         "spec:\n"
+         "  endpoint: unix:///var/run/docker.sock\n"
+         "  gpus:\n"
+         "  - index: 0\n"
+         "    uuid: " +
+         uuid + "\n";
+}
+
+class PgRestartFault : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto why = docker_.Connect({})) BERTH_E2E_SKIP(*why);  // serve's controllers need it
+    if (auto why = pg_.Start()) BERTH_E2E_SKIP(*why);
+  }
+  void TearDown() override {
+    stop_writers_ = true;
+    for (auto& t : writers_) {
+      if (t.joinable()) t.join();
+    }
+    if (reflector_) reflector_->Stop();
+    if (HasFailure()) {
+      if (server_) std::cerr << "---- berth serve log\n" << server_->log() << "\n";
+      std::cerr << "---- PostgreSQL log (tail)\n" << Tail(pg_.ServerLog(), 4000) << "\n";
+      if (reflector_) std::cerr << "---- HTTP watch notes\n" << reflector_->notes() << "\n";
+    }
+    if (watch_cli_) watch_cli_->Kill(SIGTERM);
+    if (server_) server_->Terminate();
+  }
+
+  static std::string Tail(const std::string& s, size_t n) {
+    return s.size() > n ? s.substr(s.size() - n) : s;
+  }
+
+  // `berth ARGS` for a client thread. Process names its files with a plain
+  // counter: spawns are serialized here.
+  RunResult Cli(std::vector<std::string> args, const std::string& stdin_text = "") {
+    args.insert(args.begin(), BerthBinary());
+    std::map<std::string, std::string> env = {
+        {"HOME", tmp_.path() + "/home"},
+        {"PATH", "/usr/bin:/bin"},
+        {"LANG", "C.UTF-8"},
+        {"BERTH_SERVER", "http://127.0.0.1:" + std::to_string(server_->port())},
+        {"BERTH_TOKEN", server_->token()}};
+    std::unique_ptr<Process> p;
+    {
+      std::lock_guard lock(spawn_mu_);
+      p = std::make_unique<Process>(args, env, tmp_.path() + "/cli", stdin_text);
+    }
+    RunResult r;
+    r.code = p->Wait(seconds(60));
+    r.out = p->out();
+    r.err = p->err();
+    return r;
+  }
+
+  void Writer(int w) {
+    for (int i = 0; !stop_writers_; ++i) {
+      Write wr;
+      wr.name = "pgf-w" + std::to_string(w) + "-" + std::to_string(i);
+      wr.uuid = "GPU-" + std::to_string(w) + "-" + std::to_string(i) + "-" + RandomHex(6);
+      RunResult r = Cli({"apply", "-f", "-"}, GpuNode(wr.name, wr.uuid, w));
+      wr.code = r.code;
+      wr.err = r.err;
+      std::lock_guard lock(mu_);
+      writes_.push_back(wr);
+      if (r.code == 0) {
+        ++acked_[w];
+        ack_times_.push_back(Steady::now());
+      }
+    }
+  }
+
+  // Waits until every writer has `n` more acknowledged writes than in `from`.
+  bool AckedMore(const std::array<int, kWriters>& from, int n, seconds limit) {
+    return Eventually(
+        [&] {
+          std::lock_guard lock(mu_);
+          for (int w = 0; w < kWriters; ++w) {
+            if (acked_[w] < from[w] + n) return false;
+          }
+          return true;
+        },
+        limit, milliseconds(50));
+  }
+  std::array<int, kWriters> Acked() {
+    std::lock_guard lock(mu_);
+    return acked_;
+  }
+  Steady::time_point FirstAckAfter(Steady::time_point t) {
+    std::lock_guard lock(mu_);
+    for (auto a : ack_times_) {
+      if (a >= t) return a;
+    }
+    return Steady::now();
+  }
+  static size_t Count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  }
+
+  DockerEnv docker_;
+  PgCluster pg_;
+  TempDir tmp_;
+  std::unique_ptr<StackServer> server_;
+  std::unique_ptr<Reflector> reflector_;
+  std::unique_ptr<Process> watch_cli_;
+  std::mutex spawn_mu_, mu_;
+  std::vector<Write> writes_;
+  std::array<int, kWriters> acked_{};
+  std::vector<Steady::time_point> ack_times_;
+  std::atomic<bool> stop_writers_{false};
+  std::vector<std::thread> writers_;
+};
+
+TEST_F(PgRestartFault, AcknowledgedWritesSurviveClientsSeeErrorsWatchesHaveNoGap) {
+  std::filesystem::create_directories(tmp_.path() + "/cli");
+  std::filesystem::create_directories(tmp_.path() + "/home");
+  server_ = std::make_unique<StackServer>(tmp_.path() + "/serve");
+  StackServer::Options opts;
+  opts.store_url = pg_.url();
+  if (auto why = server_->Start(opts)) {
+    if (why->starts_with("no berth binary")) BERTH_E2E_SKIP(*why);
+    FAIL() << *why;
+  }
+  ASSERT_TRUE(server_->WaitLeading(seconds(30))) << server_->log();
+
+  // A first object, so that the CLI watch shows it has listed before the
+  // stream of writes starts: everything after it comes as watch events.
+  RunResult r = Cli({"apply", "-f", "-"}, GpuNode("pgf-first", "GPU-first", 0));
+  ASSERT_EQ(r.code, 0) << r.err;
+  watch_cli_ = server_->Spawn({"get", "gpunodes", "-w", "-o", "json"});
+  ASSERT_TRUE(watch_cli_->WaitForOutput("pgf-first")) << watch_cli_->err();
+  reflector_ = std::make_unique<Reflector>(server_->port(), server_->token());
+  reflector_->Start();
+  ASSERT_TRUE(Eventually([&] { return reflector_->Watching(); }, seconds(30)))
+      << reflector_->notes();
+
+  for (int w = 0; w < kWriters; ++w) writers_.emplace_back([this, w] { Writer(w); });
+  ASSERT_TRUE(AckedMore({}, 5, seconds(60))) << "the writers do not get through";
+
+  struct Round {
+    const char* what;
+    std::function<bool()> fault;
+  };
+  std::vector<Round> rounds = {
+      {"pg_ctl restart -m fast", [&] { return pg_.PgCtl("restart -m fast"); }},
+      {"pg_ctl restart -m immediate", [&] { return pg_.PgCtl("restart -m immediate"); }},
+      {"stop -m fast, 5 s down, start",
+       [&] {
+         if (!pg_.PgCtl("stop -m fast")) return false;
+         std::this_thread::sleep_for(seconds(5));  // the outage itself, not a wait for a result
+         return pg_.PgCtl("restart");              // starts it with the options it had
+       }},
+  };
+  std::string timings;
+  for (const Round& round : rounds) {
+    auto t0 = Steady::now();
+    ASSERT_TRUE(round.fault()) << round.what;
+    auto back = Steady::now();
+    std::array<int, kWriters> at = Acked();
+    ASSERT_TRUE(AckedMore(at, 5, seconds(60)))
+        << "writes are not acknowledged again after " << round.what << "\n"
+        << server_->log();
+    Steady::time_point first_ack = FirstAckAfter(back);
+    timings += std::string("\n  ") + round.what + ": pg_ctl took " + std::to_string(Ms(back - t0)) +
+               " ms; first write acknowledged " + std::to_string(Ms(first_ack - back)) +
+               " ms after pg_ctl returned";
+  }
+  stop_writers_ = true;
+  for (auto& t : writers_) t.join();
+  writers_.clear();
+
+  // serve is up and ready, and leads again after each lease it lost.
+  EXPECT_TRUE(Eventually([&] { return Http(server_->port(), "GET", "/readyz").status == 200; },
+                         seconds(30)));
+  EXPECT_EQ(server_->log().find("received SIGTERM"), std::string::npos) << server_->log();
+  size_t losses = 0, leads = 0;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::string log = server_->log();
+        losses = Count(log, "lost the lease");
+        leads = Count(log, "leading: controllers are running");
+        return leads == losses + 1;
+      },
+      seconds(60), milliseconds(200)))
+      << losses << " leases lost, " << leads << " times leading\n"
+      << server_->log();
+  EXPECT_GE(losses, 1u) << "the 5 s outage did not cost the lease: the re-campaign went untested";
+
+  // Every acknowledged write is there with its content; every other client
+  // got an error.
+  r = Cli({"get", "gpunodes", "-o", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json list = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(list.is_object()) << r.out.substr(0, 500);
+  std::map<std::string, json> stored;
+  for (const json& item : list.value("items", json::array())) stored[Name(item)] = item;
+  int acked = 0, failed = 0, failed_but_stored = 0;
+  std::set<std::string> messages;
+  std::map<std::string, int64_t> acked_rv;
+  for (const Write& wr : writes_) {
+    auto it = stored.find(wr.name);
+    if (wr.code == 0) {
+      ++acked;
+      ASSERT_NE(it, stored.end()) << "acknowledged write lost: " << wr.name;
+      EXPECT_EQ(it->second["spec"]["gpus"][0].value("uuid", ""), wr.uuid) << wr.name;
+      acked_rv[wr.name] = Rv(it->second);
+      continue;
+    }
+    ++failed;
+    if (it != stored.end()) ++failed_but_stored;
+    EXPECT_NE(wr.err.find("rror"), std::string::npos)
+        << wr.name << ": exit " << wr.code << " without an error message: " << wr.err;
+    std::string first_line = wr.err.substr(0, wr.err.find('\n'));
+    messages.insert(first_line.substr(0, 160));
+  }
+
+  // The watches caught up and saw each acknowledged write, in order, once.
+  int64_t max_rv = 0;
+  for (const auto& [_, rv] : acked_rv) max_rv = std::max(max_rv, rv);
+  EXPECT_TRUE(Eventually([&] { return reflector_->last_rv() >= max_rv; }, seconds(30)))
+      << reflector_->notes();
+  std::vector<Reflector::Seen> events = reflector_->events();
+  std::map<std::string, int64_t> listed = reflector_->listed();
+  std::set<int64_t> http_rvs;
+  int64_t prev = 0;
+  for (const auto& e : events) {
+    EXPECT_GT(e.rv, prev) << "HTTP watch out of order or repeated at " << e.name;
+    prev = e.rv;
+    http_rvs.insert(e.rv);
+  }
+  for (const auto& [name, rv] : acked_rv) {
+    auto l = listed.find(name);
+    bool seen = http_rvs.count(rv) || (l != listed.end() && l->second == rv);
+    EXPECT_TRUE(seen) << "the HTTP watch missed " << name << " at " << rv;
+  }
+
+  // The CLI watch: still running, same guarantees.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::vector<json> objs = JsonObjects(watch_cli_->out());
+        return !objs.empty() && Rv(objs.back()) >= max_rv;
+      },
+      seconds(30)))
+      << "berth get -w stopped: " << watch_cli_->err();
+  std::vector<json> cli = JsonObjects(watch_cli_->out());
+  std::set<int64_t> cli_rvs;
+  prev = 0;
+  for (const json& o : cli) {
+    if (Name(o) == "pgf-first" && cli_rvs.empty()) {  // the list
+      prev = Rv(o);
+      continue;
+    }
+    EXPECT_GT(Rv(o), prev) << "berth get -w out of order or repeated at " << Name(o);
+    prev = Rv(o);
+    cli_rvs.insert(Rv(o));
+  }
+  for (const auto& [name, rv] : acked_rv) {
+    EXPECT_TRUE(cli_rvs.count(rv)) << "berth get -w missed " << name << " at " << rv;
+  }
+
+  std::cout << "PostgreSQL restarts under " << kWriters << " writers:" << timings << "\n"
+            << "serve lost the lease " << losses << " time(s) and led again each time\n"
+            << "writes: " << acked << " acknowledged (all present), " << failed
+            << " refused with an error (" << failed_but_stored
+            << " of them stored all the same: outcome unknown to the client)\n"
+            << "HTTP watch: " << events.size() << " events, " << reflector_->resumes()
+            << " resumes, " << reflector_->relists() << " re-lists; berth get -w: " << cli.size()
+            << " objects\n";
+  for (const std::string& m : messages) std::cout << "  client error: " << m << "\n";
+}
+
+}  // namespace
+}  // namespace berth::e2e
