@@ -62,8 +62,14 @@ Status Manager::Start() {
       std::lock_guard lock(mu_);
       elector_ = std::make_unique<LeaderElector>(*opts_.leader_election_store, std::move(le));
     }
-    BERTH_RETURN_IF_ERROR(elector_->Start());
+    Status started = elector_->Start();
     std::unique_lock lock(mu_);
+    if (!started.ok()) {
+      // A Stop() between creating the elector and starting it stopped the
+      // elector first; that is a cancelled start, not an error.
+      if (stop_requested_) return Status::Cancelled("manager stopped before it campaigned");
+      return started;
+    }
     cv_.wait(lock, [&] { return leading_ || stop_requested_ || lost_; });
     if (!leading_) {
       return stop_requested_ ? Status::Cancelled("manager stopped while waiting for the lease")
