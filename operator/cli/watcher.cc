@@ -1,5 +1,6 @@
 #include "operator/cli/watcher.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -7,9 +8,16 @@
 namespace berth::cli {
 namespace {
 
-std::string Key(const api::Object& o) { return o.ns() + "/" + o.name(); }
+std::string Key(const api::Object& o) {
+  return o.ns() + "/" + o.name();
+}
 
-bool Expired(const Deadline& d) { return d && std::chrono::steady_clock::now() >= *d; }
+bool Expired(const Deadline& d) {
+  return d && std::chrono::steady_clock::now() >= *d;
+}
+
+constexpr std::chrono::milliseconds kRetryFirst{500};
+constexpr std::chrono::milliseconds kRetryMax{5000};
 
 }  // namespace
 
@@ -26,6 +34,15 @@ Status ListAndWatch(ApiClient& client, const api::KindInfo& kind, const std::str
   if (!on_list(list)) return Status::Ok();
   std::string rv = list.resource_version;
 
+  auto backoff = kRetryFirst;
+  // Waits before the next attempt after an Unavailable; false past the deadline.
+  auto pause = [&] {
+    auto until = std::chrono::steady_clock::now() + backoff;
+    if (options.deadline && *options.deadline < until) return false;
+    std::this_thread::sleep_until(until);
+    backoff = std::min(backoff * 2, kRetryMax);
+    return true;
+  };
   bool stopped = false;
   while (!stopped) {
     if (Expired(options.deadline)) return Status::Timeout("deadline exceeded");
@@ -37,6 +54,7 @@ Status ListAndWatch(ApiClient& client, const api::KindInfo& kind, const std::str
     wo.deadline = options.deadline;
     auto started = std::chrono::steady_clock::now();
     Status st = client.Watch(kind, ns, wo, [&](const WatchEvent& ev) {
+      backoff = kRetryFirst;
       std::string ev_rv = ev.object.resource_version();
       if (!ev_rv.empty()) rv = ev_rv;
       if (ev.type == "BOOKMARK") return true;
@@ -52,9 +70,19 @@ Status ListAndWatch(ApiClient& client, const api::KindInfo& kind, const std::str
       return true;
     });
     if (stopped) return Status::Ok();
+    if (st.code() == Code::kUnavailable) {
+      // Resume from the last version seen once the server can serve again.
+      if (!pause()) return st;
+      continue;
+    }
     if (st.code() == Code::kGone) {
       // Compacted: list again and report what changed meanwhile.
-      BERTH_ASSIGN_OR_RETURN(ObjectList again, client.List(kind, ns, lo));
+      auto listed = client.List(kind, ns, lo);
+      if (!listed.ok() && listed.status().code() == Code::kUnavailable) {
+        if (!pause()) return listed.status();
+        continue;  // the watch from `rv` answers Gone again, and the list is retried
+      }
+      BERTH_ASSIGN_OR_RETURN(ObjectList again, std::move(listed));
       rv = again.resource_version;
       std::map<std::string, api::Object> now;
       for (const auto& o : again.items) now[Key(o)] = o;

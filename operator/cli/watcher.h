@@ -1,7 +1,10 @@
 // ListAndWatch: a list followed by a watch from the list's resourceVersion,
 // resumed when the server ends the stream and re-listed when the version
 // has been compacted (410 Gone) — then the differences against what was
-// already seen are reported as events, so callers miss nothing.
+// already seen are reported as events, so callers miss nothing. A watch that
+// fails with Unavailable (the server's database unreachable for a while, the
+// server restarting) is resumed too, from the last version seen, after a
+// backoff of 0.5 s doubling to 5 s, until the deadline.
 #pragma once
 
 #include <functional>
