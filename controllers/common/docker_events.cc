@@ -6,7 +6,8 @@
 namespace berth::controllers {
 namespace labels = api::labels;
 
-DockerEvents::DockerEvents(docker::DockerClient& docker) : docker_(docker) {}
+DockerEvents::DockerEvents(docker::DockerClient& docker, std::string cluster_id)
+    : docker_(docker), cluster_id_(std::move(cluster_id)) {}
 
 DockerEvents::~DockerEvents() { Stop(); }
 
@@ -31,6 +32,7 @@ void DockerEvents::EnqueueAllOwners() {
     spdlog::warn("docker events: listing managed containers: {}", containers.status().ToString());
   } else {
     for (const auto& c : *containers) {
+      if (labels::OtherCluster(c.labels, cluster_id_)) continue;
       auto owner = runtime::OwnerFromLabels(c.labels);
       if (owner.ok() && *owner) Enqueue(**owner);
     }
@@ -38,6 +40,7 @@ void DockerEvents::EnqueueAllOwners() {
   auto networks = docker_.ListNetworks(labels::ManagedFilter());
   if (networks.ok()) {
     for (const auto& n : *networks) {
+      if (labels::OtherCluster(n.labels, cluster_id_)) continue;
       auto owner = runtime::OwnerFromLabels(n.labels);
       if (owner.ok() && *owner) Enqueue(**owner);
     }
@@ -48,6 +51,7 @@ void DockerEvents::EnqueueAllOwners() {
 void DockerEvents::OnEvent(const docker::Event& e) {
   if (e.type == "container") {
     if (e.action.starts_with("exec_")) return;  // healthchecks: noise
+    if (labels::OtherCluster(e.attributes, cluster_id_)) return;
     auto owner = runtime::OwnerFromLabels(e.attributes);
     if (owner.ok() && *owner) Enqueue(**owner);
   } else if (e.type == "network") {

@@ -5,7 +5,9 @@
 // names the owner, whose controller (by owner kind) gets the key enqueued.
 // Network events carry no labels, so network names are mapped to owners by
 // resolvers the controllers register. Events of objects without berth's
-// managed-by label are ignored. The event's content is never acted on:
+// managed-by label are ignored, and so are those of objects labelled with
+// another berth store's cluster id (several stores may share one engine:
+// their churn is not ours to reconcile). The event's content is never acted on:
 // reconcilers re-read the world (level-triggered).
 //
 // On every (re)connection, and once at start, every owner of a managed
@@ -34,8 +36,9 @@ class DockerEvents : public runtime::Runnable {
   using NetworkResolver = std::function<std::optional<api::ObjectRef>(const std::string& name)>;
   using Resync = std::function<void()>;
 
-  // `docker` must outlive this object.
-  explicit DockerEvents(docker::DockerClient& docker);
+  // `docker` must outlive this object. `cluster_id`: this store's ("" = accept
+  // every cluster's objects).
+  explicit DockerEvents(docker::DockerClient& docker, std::string cluster_id = "");
   ~DockerEvents() override;
 
   // Owners of kind `kind` are enqueued in `controller` (which must outlive this).
@@ -56,6 +59,7 @@ class DockerEvents : public runtime::Runnable {
   void Enqueue(const api::ObjectRef& owner);
 
   docker::DockerClient& docker_;
+  std::string cluster_id_;
   std::map<std::string, runtime::Controller*> controllers_;
   std::vector<NetworkResolver> resolvers_;
   std::vector<Resync> resyncs_;

@@ -149,7 +149,7 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
     c->manager = std::make_unique<runtime::Manager>(mopts);
     runtime::Manager& manager = *c->manager;
     docker::DockerClient& engine = *c->docker;
-    auto events = std::make_unique<DockerEvents>(engine);
+    auto events = std::make_unique<DockerEvents>(engine, cluster_id);
     stack::StackControllerSetup s;
     s.registry = &registry;
     s.docker = &engine;
