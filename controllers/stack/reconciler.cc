@@ -198,7 +198,8 @@ Status StackReconciler::Finalize(const api::Object& stack) {
   if (!stack.HasFinalizer(kFinalizer)) return Status::Ok();
   auto ann = stack.annotations();
   bool purge = ann.count(kPurgeAnnotation) && ann.at(kPurgeAnnotation) == "true";
-  if (stack.status().value("phase", "") != "Deleting") {
+  // A Stack deleted before berth wrote its first status has none (null).
+  if (!stack.status().is_object() || stack.status().value("phase", "") != "Deleting") {
     (void)registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
       o.mutable_status()["phase"] = "Deleting";
       return Status::Ok();
