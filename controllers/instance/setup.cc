@@ -32,24 +32,34 @@ void AddEnvRefs(const Json& env, Refs* out) {
   }
 }
 
-// What an Instance references: its spec.provider and env, and its template's env.
+// j[key] when j is an object holding it, else null; never copies.
+const Json* Field(const Json& j, const std::string& key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+// What an Instance references: its spec.provider and env, and its template's
+// env. Called for every (Secret or Provider event, Instance) pair — 10,000
+// Secrets listed at start times 200 Instances — so it copies nothing: the
+// template is read in the cached Stack in place.
 Refs RefsOf(const api::Object& inst, const runtime::Informer& stacks) {
   Refs r;
   const Json& spec = inst.spec();
-  if (!spec.is_object()) return r;
-  if (std::string p = spec.value("provider", ""); !p.empty()) r.providers.insert(p);
-  AddEnvRefs(spec.value("env", Json::object()), &r);
-  const Json& t = spec.value("template", Json::object());
-  if (t.is_object()) {
-    auto stack = stacks.Get({"Stack", inst.ns(), t.value("stack", "")});
-    if (stack && stack->spec().is_object()) {
-      const Json& all = stack->spec().value("instanceTemplates", Json::object());
-      std::string name = t.value("name", "");
-      if (all.is_object() && all.contains(name) && all[name].is_object()) {
-        AddEnvRefs(all[name].value("env", Json::object()), &r);
-      }
-    }
+  if (const Json* p = Field(spec, "provider"); p && p->is_string() && !p->empty()) {
+    r.providers.insert(p->get<std::string>());
   }
+  if (const Json* env = Field(spec, "env")) AddEnvRefs(*env, &r);
+  const Json* t = Field(spec, "template");
+  if (t == nullptr || !t->is_object()) return r;
+  const std::string stack = t->value("stack", ""), name = t->value("name", "");
+  stacks.List([&](const api::Object& st) {  // a visit: selects nothing
+    if (st.ns() != inst.ns() || st.name() != stack) return false;
+    const Json* all = Field(st.spec(), "instanceTemplates");
+    const Json* tmpl = all != nullptr ? Field(*all, name) : nullptr;
+    if (const Json* env = tmpl != nullptr ? Field(*tmpl, "env") : nullptr) AddEnvRefs(*env, &r);
+    return false;
+  });
   return r;
 }
 
@@ -61,17 +71,21 @@ std::string KeySecretOf(const runtime::Informer& providers, const std::string& n
   return ref.is_object() ? ref.value("name", "") : "";
 }
 
-// Enqueues (debounced) the Instances of obj's namespace for which `uses` holds.
+// Enqueues (debounced) the Instances of obj's namespace for which `uses` holds
+// (evaluated on the cached Instances in place: only users are copied).
 runtime::EventHandler RequeueUsers(runtime::Informer& instances, runtime::Controller& controller,
                                    std::function<bool(const api::Object&, const api::Object&)> uses) {
   auto requeue = [&instances, &controller, uses](const api::Object& obj) {
-    for (const api::Object& inst : instances.List(obj.ns())) {
-      if (uses(inst, obj)) controller.EnqueueAfter(inst.ref(), kDebounce);
-    }
+    auto users = instances.List(
+        [&](const api::Object& inst) { return inst.ns() == obj.ns() && uses(inst, obj); });
+    for (const api::Object& inst : users) controller.EnqueueAfter(inst.ref(), kDebounce);
   };
   runtime::EventHandler h;
   h.on_add = requeue;
   h.on_update = [requeue](const api::Object& before, const api::Object& now) {
+    // A periodic resync (same resourceVersion): the Instance informer's own
+    // resync revisits every Instance already.
+    if (before.resource_version() == now.resource_version()) return;
     // Status-only writes (the Provider controller's conditions) change nothing here.
     if (before.resource_version() != now.resource_version() &&
         before.generation() == now.generation() && before.json().value("data", Json()) ==
@@ -173,7 +187,16 @@ std::unique_ptr<InstanceController> AddInstanceController(runtime::Manager& mana
     }
   };
   stack_handler.on_add = on_stack;
-  stack_handler.on_update = [on_stack](const api::Object&, const api::Object& now) { on_stack(now); };
+  stack_handler.on_update = [on_stack, &routers](const api::Object& before,
+                                                 const api::Object& now) {
+    // A periodic resync (same resourceVersion) is the router's resync; the
+    // Instances are revisited by their own informer's.
+    if (before.resource_version() == now.resource_version()) {
+      routers.Enqueue(now.ref());
+      return;
+    }
+    on_stack(now);
+  };
   stack_handler.on_delete = on_stack;
   stacks.AddHandler(stack_handler);
 

@@ -42,7 +42,11 @@ runtime::EventHandler RequeueUsers(runtime::Informer& stacks, runtime::Controlle
   };
   runtime::EventHandler h;
   h.on_add = requeue;
-  h.on_update = [requeue](const api::Object&, const api::Object& now) { requeue(now); };
+  h.on_update = [requeue](const api::Object& before, const api::Object& now) {
+    // A periodic resync (same resourceVersion): the Stack informer's own
+    // resync revisits every Stack already.
+    if (before.resource_version() != now.resource_version()) requeue(now);
+  };
   h.on_delete = requeue;
   return h;
 }
