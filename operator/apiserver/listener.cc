@@ -89,7 +89,7 @@ Request ToRequest(const http::http_request& in) {
   r.method = in.method();
   if (r.method == "HEAD") r.method = "GET";
   const web::uri& uri = in.request_uri();
-  std::string raw_path = uri.path();
+  const std::string& raw_path = uri.path();
   r.path = PercentDecode(raw_path, false);
   for (const std::string& seg : Split(raw_path, '/', true)) {
     r.segments.push_back(PercentDecode(seg, false));
@@ -262,7 +262,9 @@ Status Listener::Open() {
                       std::to_string(port) + "/";
     try {
       auto l = std::make_unique<http_listener>(uri, config);
-      l->support([&im](http::http_request req) { im.OnRequest(std::move(req)); });
+      // http_request has no move constructor (a user-declared destructor); a
+      // copy only copies its shared_ptr.
+      l->support([&im](http::http_request req) { im.OnRequest(req); });
       l->open().wait();
       im.listener = std::move(l);
       im.port = port;

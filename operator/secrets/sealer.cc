@@ -93,7 +93,7 @@ Result<std::string> AesGcmSealer::Open(std::string_view sealed) {
   std::string header = Header(id);
   std::string blob;
   if (!Base64Decode(sealed.substr(header.size()), &blob) ||
-      blob.size() < static_cast<size_t>(kNonceBytes + kTagBytes)) {
+      blob.size() < static_cast<size_t>(kNonceBytes) + static_cast<size_t>(kTagBytes)) {
     return Status::Internal("a stored Secret sealed with key " + id + " is truncated or corrupted");
   }
   size_t ct_len = blob.size() - kNonceBytes - kTagBytes;
