@@ -3,7 +3,8 @@
 # test runs in a namespace, network and ports of its own; they run one at a
 # time (each starts containers and a router), beside the other suites.
 berth_test(instance_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/instance_e2e_test.cc
-           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_instance_e2e)
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_instance_e2e
+           WEIGHT 2 COST 200)
 if(TARGET berth)
   add_dependencies(instance_e2e_test berth)
 endif()

@@ -8,11 +8,13 @@ target_link_libraries(berth_stack_e2e_support PUBLIC berth_docker berth_api bert
 # Tests that use the share-stacks container names, host ports 3001/4000/8088/
 # 7070/3002 and 1panel-network run one at a time.
 berth_test(stack_share_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_share_e2e_test.cc
-           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_share_stacks)
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_share_stacks
+           WEIGHT 2 COST 150)
 # skills-registry (port 8000, its container names) and the leader hand-over
 # (its own small Stacks, no published ports).
 berth_test(stack_volumes_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_volumes_e2e_test.cc
-           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_skills_registry)
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_skills_registry
+           WEIGHT 2 COST 90)
 berth_test(stack_ha_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_ha_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e)
 # Every manifest under manifests/ passes `berth apply --dry-run=server`, and
@@ -23,7 +25,7 @@ berth_test(stack_manifests_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_mani
 # skills-registry), so it takes both locks.
 berth_test(stack_provider_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_provider_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e
-           RESOURCE_LOCK "berth_share_stacks;berth_skills_registry")
+           RESOURCE_LOCK "berth_share_stacks;berth_skills_registry" WEIGHT 2 COST 100)
 foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_manifests_e2e_test
           stack_provider_e2e_test)
   if(TARGET berth)
