@@ -37,6 +37,41 @@ Result<api::Object> Upsert(registry::Registry& registry, api::Object obj, const 
   });
 }
 
+// `s` with the API key replaced wherever it appears: errors echo invalid
+// values, and a request may carry the key in another field too (pasted into
+// baseURL by mistake).
+Status WithoutKey(const Status& s, const std::string& key) {
+  if (key.empty() || s.ok()) return s;
+  auto scrub = [&key](std::string text) {
+    static constexpr std::string_view kMark = "<redacted>";
+    for (size_t at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + kMark.size())) {
+      text.replace(at, key.size(), kMark);
+    }
+    return text;
+  };
+  if (s.code() != Code::kInvalid) return {s.code(), scrub(s.message())};
+  std::vector<FieldCause> causes = s.causes();
+  for (FieldCause& c : causes) c.message = scrub(c.message);
+  return Status::Invalid(scrub(s.message()), std::move(causes));
+}
+
+// The Provider as it will be written, checked by a dry run (schema and
+// admission) before the key's Secret is touched: a refused request changes
+// nothing.
+Status DryRun(registry::Registry& registry, const api::Object& provider) {
+  registry::WriteOptions dry;
+  dry.dry_run = true;
+  auto cur = registry.Get(provider.kind(), provider.ns(), provider.name());
+  if (!cur.ok()) {
+    if (cur.status().code() != Code::kNotFound) return cur.status();
+    return registry.Create(provider, dry).status();
+  }
+  api::Object next = *cur;
+  next.json()["spec"] = provider.json()["spec"];
+  return registry.Update(std::move(next), dry).status();
+}
+
 }  // namespace
 
 Response ProvisionApi::ConfigureProvider(const std::string& user, const apiserver::Request& req) {
@@ -80,29 +115,33 @@ Response ProvisionApi::ConfigureProvider(const std::string& user, const apiserve
         Status::Invalid("invalid provider", {{kKeyField, "Required value: the API key"}}),
         kSubject);
   }
+  const std::string key = has_key ? body[kKeyField].get<std::string>() : "";
+  Json pspec = {{"type", type}, {"baseURL", base_url}, {"models", body["models"]}};
+  if (body.contains("defaultModel")) pspec["defaultModel"] = body["defaultModel"];
+  if (has_key || secret_exists) {
+    pspec["apiKeySecretRef"] = {{"name", secret_name}, {"key", kKeyField}};
+  }
+  api::Object provider(Json{{"apiVersion", std::string(api::kApiVersion)},
+                            {"kind", "Provider"},
+                            {"metadata", {{"name", name}, {"namespace", ns},
+                                          {"ownerReferences", OwnerRef(*inst)}}},
+                            {"spec", pspec}});
+  if (Status checked = DryRun(registry_, provider); !checked.ok()) {
+    return ErrorResponse(WithoutKey(checked, key), kSubject);
+  }
   if (has_key) {
     Json secret = {{"apiVersion", std::string(api::kApiVersion)},
                    {"kind", "Secret"},
                    {"metadata", {{"name", secret_name}, {"namespace", ns},
                                  {"ownerReferences", OwnerRef(*inst)}}},
                    {"type", "Opaque"},
-                   {"stringData", {{kKeyField, body[kKeyField].get<std::string>()}}}};
+                   {"stringData", {{kKeyField, key}}}};
     auto written = Upsert(registry_, api::Object(std::move(secret)), "stringData");
     // Never the request in a message: it holds the key.
-    if (!written.ok()) return ErrorResponse(written.status(), kSubject);
-    secret_exists = true;
+    if (!written.ok()) return ErrorResponse(WithoutKey(written.status(), key), kSubject);
   }
-
-  Json pspec = {{"type", type}, {"baseURL", base_url}, {"models", body["models"]}};
-  if (body.contains("defaultModel")) pspec["defaultModel"] = body["defaultModel"];
-  if (secret_exists) pspec["apiKeySecretRef"] = {{"name", secret_name}, {"key", kKeyField}};
-  Json provider = {{"apiVersion", std::string(api::kApiVersion)},
-                   {"kind", "Provider"},
-                   {"metadata", {{"name", name}, {"namespace", ns},
-                                 {"ownerReferences", OwnerRef(*inst)}}},
-                   {"spec", pspec}};
-  auto written = Upsert(registry_, api::Object(std::move(provider)), "spec");
-  if (!written.ok()) return ErrorResponse(written.status(), kSubject);
+  auto written = Upsert(registry_, std::move(provider), "spec");
+  if (!written.ok()) return ErrorResponse(WithoutKey(written.status(), key), kSubject);
 
   auto updated = registry_.Mutate("Instance", ns, name, [&](api::Object& o) {
     o.json()["spec"]["provider"] = name;
