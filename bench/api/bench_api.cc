@@ -32,7 +32,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using testing::Json;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -118,8 +120,7 @@ struct Row {
 
 constexpr const char* kStacks = "/apis/berth.dev/v1alpha1/namespaces/default/stacks";
 
-Row Run(const std::string& backend, const std::string& url, int objects, int watchers,
-        int writes) {
+Row Run(const std::string& backend, const std::string& url, int objects, int watchers, int writes) {
   Row row;
   row.backend = backend;
   auto st = store::Open(url);
@@ -181,8 +182,8 @@ Row Run(const std::string& backend, const std::string& url, int objects, int wat
   std::vector<std::unique_ptr<testing::WatchStream>> ws;
   for (int i = 0; i < watchers; ++i) {
     ws.push_back(std::make_unique<testing::WatchStream>(
-        server.url() + kStacks + "?watch=true&fieldSelector=metadata.name%3Ds0&resourceVersion=" +
-            rv,
+        server.url() + kStacks +
+            "?watch=true&fieldSelector=metadata.name%3Ds0&resourceVersion=" + rv,
         ho));
   }
   while (server.metrics().OpenWatches() < watchers) {
@@ -202,6 +203,8 @@ Row Run(const std::string& backend, const std::string& url, int objects, int wat
       readers.emplace_back([&, i] {
         auto ev = ws[static_cast<size_t>(i)]->Next(std::chrono::seconds(30));
         if (ev) got[static_cast<size_t>(i)] = Ms(Clock::now() - a);
+        if (ev) std::cerr << "w" << i << ": " << ev->dump().substr(0, 200) << "\n";
+        else std::cerr << "w" << i << ": none ended=" << ws[static_cast<size_t>(i)]->Ended() << " code=" << ws[static_cast<size_t>(i)]->code() << "\n";
       });
     }
     for (auto& r : readers) r.join();
@@ -222,8 +225,8 @@ Row Run(const std::string& backend, const std::string& url, int objects, int wat
   return row;
 }
 
-std::string Markdown(const std::vector<Row>& rows, const std::string& command, int objects,
-                     int watchers, int writes) {
+std::string Markdown(const std::vector<Row>& rows, const std::string& command,
+                     const std::string& machine, int objects, int watchers, int writes) {
   std::ostringstream o;
   char when[64];
   std::time_t now = std::time(nullptr);
@@ -231,10 +234,13 @@ std::string Markdown(const std::vector<Row>& rows, const std::string& command, i
   utsname u{};
   uname(&u);
   o << "## API server\n\n";
-  o << "Measured " << when << " on " << std::thread::hardware_concurrency() << " CPUs, Linux "
-    << u.release << ", by `bench/api/run.sh`: the API server in-process, a libcurl client on "
-                    "127.0.0.1 with one keep-alive connection, no TLS. The machine is shared "
-                    "with other builds, so absolute numbers vary.\n\n";
+  o << "Measured " << when << " on "
+    << (machine.empty()
+            ? std::to_string(std::thread::hardware_concurrency()) + " CPUs, Linux " + u.release
+            : machine)
+    << ", by `bench/api/run.sh`: the API server in-process, a libcurl client on "
+       "127.0.0.1 with one keep-alive connection, no TLS. The machine is shared "
+       "with other builds, so absolute numbers vary.\n\n";
   o << "| backend | creates/s | get p50 (ms) | get p99 (ms) | list " << objects
     << " p50 (ms) | list " << objects << " p99 (ms) | list " << objects
     << " as Table p50 (ms) | watch fan-out p50 (ms) | fan-out p99 (ms) | fan-out max (ms) |\n";
@@ -243,8 +249,8 @@ std::string Markdown(const std::vector<Row>& rows, const std::string& command, i
   for (const Row& r : rows) {
     std::snprintf(buf, sizeof buf,
                   "| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |\n",
-                  r.backend.c_str(), r.creates_per_s, r.get_p50, r.get_p99, r.list_p50,
-                  r.list_p99, r.table_p50, r.fanout_p50, r.fanout_p99, r.fanout_max);
+                  r.backend.c_str(), r.creates_per_s, r.get_p50, r.get_p99, r.list_p50, r.list_p99,
+                  r.table_p50, r.fanout_p50, r.fanout_p99, r.fanout_max);
     o << buf;
   }
   o << "\n- creates/s: " << objects
@@ -254,7 +260,8 @@ std::string Markdown(const std::vector<Row>& rows, const std::string& command, i
     << " Stacks (JSON `StackList`, and the Table kubectl asks for), 20 times.\n";
   o << "- watch fan-out: " << watchers << " watchers on one Stack; " << writes
     << " merge patches, each timed from just before the `PATCH` to each watcher's receipt of "
-       "the MODIFIED line (" << watchers * writes << " samples).\n\n";
+       "the MODIFIED line ("
+    << watchers * writes << " samples).\n\n";
   o << "Reproduce: `bench/api/run.sh`, which runs\n`" << command << "`\n";
   return o.str();
 }
@@ -281,20 +288,29 @@ void ReplaceBlock(const std::string& path, const std::string& block) {
 
 int main(int argc, char** argv) {
   using namespace berth::bench;
-  std::string sqlite, postgres, markdown;
+  std::string sqlite, postgres, markdown, machine;
   int objects = 1000, watchers = 100, writes = 10;
   std::string command = "bench_api";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i], v = argv[i + 1];
-    if (f == "--sqlite") sqlite = v;
-    else if (f == "--postgres") postgres = v;
-    else if (f == "--markdown") markdown = v;
-    else if (f == "--objects") objects = std::stoi(v);
-    else if (f == "--watchers") watchers = std::stoi(v);
-    else if (f == "--writes") writes = std::stoi(v);
-    else {
+    if (f == "--sqlite")
+      sqlite = v;
+    else if (f == "--postgres")
+      postgres = v;
+    else if (f == "--markdown")
+      markdown = v;
+    else if (f == "--objects")
+      objects = std::stoi(v);
+    else if (f == "--watchers")
+      watchers = std::stoi(v);
+    else if (f == "--writes")
+      writes = std::stoi(v);
+    else if (f == "--machine") {  // how the report names the machine
+      machine = v;
+      continue;
+    } else {
       std::cerr << "usage: bench_api [--sqlite FILE] [--postgres URL] [--markdown FILE] "
-                   "[--objects N] [--watchers N] [--writes N]\n";
+                   "[--objects N] [--watchers N] [--writes N] [--machine TEXT]\n";
       return 2;
     }
     command += " " + f + " " + (f == "--postgres" ? berth::store::RedactUrl(v) : v);
@@ -307,7 +323,7 @@ int main(int argc, char** argv) {
     rows.push_back(Run("sqlite", "sqlite://" + sqlite, objects, watchers, writes));
   }
   if (!postgres.empty()) rows.push_back(Run("postgresql", postgres, objects, watchers, writes));
-  std::string md = Markdown(rows, command, objects, watchers, writes);
+  std::string md = Markdown(rows, command, machine, objects, watchers, writes);
   std::cout << md;
   if (!markdown.empty()) ReplaceBlock(markdown, md);
   return 0;

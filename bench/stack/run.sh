@@ -12,6 +12,7 @@
 # 3001/4000/8088/7070/3002 while it runs.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
+source "$BERTH_ROOT/bench/lib.sh"
 
 RUNS=3 TRIALS=10 RESYNCS=10 RESYNC_PERIOD=2 DOCS=1
 while [ $# -gt 0 ]; do
@@ -32,6 +33,7 @@ if [ ! -x "$BERTH" ]; then
   BERTH=$BERTH_BUILD/bin/berth
 fi
 "$BERTH_ROOT/scripts/test-images" busybox postgres redis >/dev/null || die "test images"
+bench_wait_for_tests
 
 MANIFEST=$BERTH_ROOT/manifests/test/share-stacks.yaml
 COMPOSE=$BERTH_ROOT/bench/stack/share-stacks.compose.yml
@@ -230,15 +232,11 @@ clean_slate
 # ---- report --------------------------------------------------------------------
 ratio_ready=$(awk -v a="$berth_med" -v b="$ready_med" 'BEGIN { printf "%.2f", a / b }')
 ratio_up=$(awk -v a="$berth_med" -v b="$up_med" 'BEGIN { printf "%.2f", a / b }')
-cpus=$(nproc)
-model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
-docker_version=$(docker version -f '{{.Server.Version}}')
 compose_version=$(docker-compose version --short)
 block=$(cat <<EOF
-<!-- stack:begin -->
 ## Stacks: share-stacks up, idle resync, drift repair
 
-Measured $(date -u '+%Y-%m-%d %H:%M') UTC on ${cpus} CPUs (${model}), Linux $(uname -r), Docker ${docker_version}, docker-compose ${compose_version}, by \`bench/stack/run.sh\`. The machine is shared with other builds, so absolute times vary between runs; both runners were measured in the same run, alternately.
+Measured $(bench_now) on $(bench_machine), docker-compose ${compose_version}, load average $(bench_load), by \`bench/stack/run.sh\`. The machine is shared with other builds, so absolute times vary between runs; both runners were measured in the same run, alternately.
 
 The stack is \`manifests/test/share-stacks.yaml\`: 10 services (real PostgreSQL 15 and Redis 7, a pg_init job running psql, 7 berth-echo stand-ins), health checks every 1 s, the seed's health-gated order (postgres → pg_init → valkey → gpt-load/litellm/searxng → firecrawl). The compose file \`bench/stack/share-stacks.compose.yml\` has the same images, commands, health checks and \`depends_on\` conditions. Clean slate (no containers, volumes or server state) before every run.
 
@@ -256,18 +254,14 @@ Idle resync (the stack Ready, nothing changing), \`berth serve --resync-period $
 Drift repair: a container removed by hand (\`docker rm -f\`, ${drift_n} trials over gpt-load, litellm, searxng, playwright, firecrawl) is running again after **p50 ${drift_p50} ms, max ${drift_max} ms**, measured between the engine's \`destroy\` event and the \`start\` event of its replacement.
 
 Reproduce: \`bench/stack/run.sh --runs ${RUNS} --trials ${TRIALS} --resyncs ${RESYNCS}\`
-<!-- stack:end -->
 EOF
 )
 echo "$block"
+repro="bench/stack/run.sh --runs ${RUNS} --trials ${TRIALS} --resyncs ${RESYNCS}"
 if [ "$DOCS" = 1 ]; then
-  python3 - "$BERTH_ROOT/docs/performance.md" "$block" <<'EOF'
-import re, sys
-path, block = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"<!-- stack:begin -->.*?<!-- stack:end -->", re.S)
-text = pattern.sub(lambda m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w").write(text)
-EOF
-  log "wrote the stack section of docs/performance.md"
+  bench_write_block stack "$block"
+  log "wrote the stack block of $BENCH_DOC"
+  bench_summary "| share-stacks apply → Ready, berth / \`docker-compose up -d\` → all healthy (medians) | ${berth_med} s / ${ready_med} s | **${ratio_ready}x** | \`$repro\` |"
+  bench_summary "| idle resync, share-stacks (10 services): Docker API calls / CPU per resync | ${per_resync_calls} calls / ${per_resync_cpu} ms | | \`$repro\` |"
+  bench_summary "| drift repair, share-stacks service \`docker rm -f\` → running, p50 / max | ${drift_p50} / ${drift_max} ms | | \`$repro\` |"
 fi

@@ -81,7 +81,7 @@ std::string Table(const std::vector<Numbers>& rows) {
 }
 
 std::string Section(const std::vector<Numbers>& rows, const std::string& command, const Plan& plan,
-                    double fsync_before, double fsync_after) {
+                    const std::string& machine, double fsync_before, double fsync_after) {
   char date[64];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
@@ -90,8 +90,11 @@ std::string Section(const std::vector<Numbers>& rows, const std::string& command
   std::ostringstream out;
   out << "<!-- store:begin -->\n"
       << "## Desired-state store\n\n"
-      << "Measured " << date << " on " << std::thread::hardware_concurrency() << " CPUs ("
-      << CpuModel() << "), Linux " << un.release << ", by `bench/store/run.sh`. One 4 KiB"
+      << "Measured " << date << " on "
+      << (machine.empty() ? std::to_string(std::thread::hardware_concurrency()) + " CPUs (" +
+                                CpuModel() + "), Linux " + un.release
+                          : machine)
+      << ", by `bench/store/run.sh`. One 4 KiB"
       << " append + fdatasync on that disk took " << Fixed(fsync_before)
       << " ms before the run and " << Fixed(fsync_after)
       << " ms after it (median of 50; the machine is shared, so this"
@@ -146,7 +149,7 @@ Status WriteMarkdown(const std::string& path, const std::string& section) {
 int Usage() {
   std::fprintf(stderr,
                "usage: bench_store [--sqlite PATH] [--postgres URL] [--markdown FILE] "
-               "[--objects N]\n");
+               "[--objects N] [--machine TEXT]\n");
   return 2;
 }
 
@@ -159,7 +162,7 @@ int main(int argc, char** argv) {
   if (args.size() == 5 && args[0] == "--writer") {
     return RunWriter(args[1], args[2], std::stoi(args[3]), std::stoi(args[4]));
   }
-  std::string sqlite_path, pg_url, markdown;
+  std::string sqlite_path, pg_url, markdown, machine;
   Plan plan;
   plan.self = std::filesystem::canonical("/proc/self/exe").string();
   std::string command = "bench_store";
@@ -175,6 +178,9 @@ int main(int argc, char** argv) {
       markdown = value;
     } else if (flag == "--objects") {
       plan.objects = std::stoi(value);
+    } else if (flag == "--machine") {  // how the report names the machine
+      machine = value;
+      continue;
     } else {
       return Usage();
     }
@@ -220,7 +226,7 @@ int main(int argc, char** argv) {
   if (!markdown.empty()) {
     const double fsync_after = FsyncMs(dir.empty() ? "." : dir);
     berth::Status st =
-        WriteMarkdown(markdown, Section(rows, command, plan, fsync_before, fsync_after));
+        WriteMarkdown(markdown, Section(rows, command, plan, machine, fsync_before, fsync_after));
     if (!st.ok()) {
       std::fprintf(stderr, "bench_store: %s\n", st.ToString().c_str());
       return 1;
