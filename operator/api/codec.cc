@@ -198,6 +198,23 @@ bool NeedsQuotes(const std::string& s) {
   return k11.count(s) > 0;
 }
 
+// yaml-cpp's literal block style does not keep every string (a line that
+// starts with spaces after the first, the final newline's chomping): it is
+// used only for a string that reads back unchanged, double quotes otherwise.
+// The probe is a map value followed by a line break, as in a document (at
+// the very end of input a clipped block would lose its final newline).
+bool LiteralKeeps(const std::string& s) {
+  YAML::Emitter probe;
+  probe << YAML::BeginMap << YAML::Key << "k" << YAML::Value << YAML::Literal << s
+        << YAML::EndMap;
+  try {
+    YAML::Node n = YAML::Load(std::string(probe.c_str()) + "\n");
+    return n.IsMap() && n["k"].IsScalar() && n["k"].Scalar() == s;
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
 void Emit(YAML::Emitter& e, const Json& v) {
   switch (v.type()) {
     case Json::value_t::null: e << YAML::Null; break;
@@ -207,7 +224,7 @@ void Emit(YAML::Emitter& e, const Json& v) {
     case Json::value_t::number_float: e << v.get<double>(); break;
     case Json::value_t::string: {
       const auto& s = v.get_ref<const std::string&>();
-      if (s.find('\n') != std::string::npos) {
+      if (s.find('\n') != std::string::npos && LiteralKeeps(s)) {
         e << YAML::Literal << s;
       } else if (NeedsQuotes(s)) {
         e << YAML::DoubleQuoted << s;
@@ -271,6 +288,103 @@ std::vector<int> DocumentStartLines(std::string_view text) {
   return starts;
 }
 
+// yaml-cpp 0.7 never returns from LoadAll when a document's root node is a
+// flow collection or a quoted scalar followed by ',' ("{a},", "\"q\","), or
+// a line starts with ',' (found by fuzz/manifest_fuzzer). That is invalid YAML anyway: it is found
+// here first and reported. Returns the 1-based line of such a ',' or 0.
+int RootFollowedByComma(std::string_view text) {
+  // A line that starts with ',' (",", "- a\n,") hangs it as well.
+  for (size_t at = 0, n = 1; at < text.size(); ++n) {
+    if (text[at] == ',') return static_cast<int>(n);
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) break;
+    ++at;
+  }
+  size_t i = 0;
+  int line = 1;
+  auto skip_blank = [&](bool newlines) {
+    while (i < text.size()) {
+      char c = text[i];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++i;
+      } else if (c == '\n' && newlines) {
+        ++i;
+        ++line;
+      } else if (c == '#' && newlines) {
+        while (i < text.size() && text[i] != '\n') ++i;
+      } else {
+        break;
+      }
+    }
+  };
+  while (i < text.size()) {
+    // The start of a document's content: skip blank and comment lines,
+    // directives and a "---" marker (its root may follow on the same line).
+    skip_blank(true);
+    if (i >= text.size()) break;
+    bool line_start = i == 0 || text[i - 1] == '\n';
+    if (line_start && text[i] == '%') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (line_start && text.substr(i).starts_with("---")) {
+      i += 3;
+      skip_blank(false);
+      if (i >= text.size() || text[i] == '\n' || text[i] == '#') continue;
+    }
+    char open = text[i];
+    if (open == '{' || open == '[' || open == '"' || open == '\'') {
+      int depth = 0;
+      char quote = 0;
+      // A quote opens a quoted scalar only where a node starts: after "{",
+      // "[", "," or ":" (in a plain scalar it is just a character).
+      bool node_start = true;
+      for (; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\n') ++line;
+        if (quote == 0 && c != '"' && c != '\'' && c != ' ' && c != '\t' && c != '\r' &&
+            c != '\n') {
+          bool was_start = node_start;
+          node_start = c == '{' || c == '[' || c == ',' || c == ':';
+          if (!was_start && c != '}' && c != ']' && !node_start) continue;  // plain scalar text
+        }
+        if (quote != 0) {
+          if (quote == '"' && c == '\\') {
+            ++i;
+          } else if (c == quote) {
+            if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+              ++i;
+            } else {
+              quote = 0;
+              if (depth == 0) break;
+            }
+          }
+        } else if ((c == '"' || c == '\'') && node_start) {
+          quote = c;
+          node_start = false;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if ((c == '}' || c == ']') && --depth <= 0) {
+          break;
+        }
+      }
+      if (i >= text.size()) return 0;  // unterminated: yaml-cpp reports it
+      ++i;
+      skip_blank(true);
+      if (i < text.size() && text[i] == ',') return line;
+    }
+    // The rest of this document: on to the next "---" line.
+    for (;;) {
+      size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos) return 0;
+      i = eol + 1;
+      ++line;
+      if (text.substr(i).starts_with("---")) break;
+    }
+  }
+  return 0;
+}
+
 // True when arrays and objects in JSON `text` nest deeper than `max_depth`
 // (brackets inside strings do not count). Linear, no recursion.
 bool JsonDepthExceeds(std::string_view text, int max_depth) {
@@ -300,6 +414,10 @@ bool JsonDepthExceeds(std::string_view text, int max_depth) {
 }  // namespace
 
 Result<std::vector<Document>> ParseYamlDocuments(std::string_view text) {
+  if (int line = RootFollowedByComma(text); line > 0) {
+    return Status::Invalid("line " + std::to_string(line) +
+                           ": unexpected ',' after the document's top-level value");
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
@@ -339,6 +457,9 @@ Result<Json> ParseJson(std::string_view text) {
   }
   try {
     return Json::parse(text.begin(), text.end());
+  } catch (const Json::out_of_range&) {
+    // A number beyond a double's range (1e4000). Not echoed: it may be a value.
+    return Status::BadRequest("invalid JSON: a number is out of range");
   } catch (const Json::parse_error& e) {
     // nlohmann appends "; last read: '<input>'", which may be a Secret's
     // value: the line and column say where the error is without it.

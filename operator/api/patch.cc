@@ -1,5 +1,6 @@
 #include "operator/api/patch.h"
 
+#include <cstdlib>
 #include <string>
 
 namespace berth::api {
@@ -14,6 +15,52 @@ Result<Json> ApplyMergePatch(const Json& target, const Json& patch) {
   return out;
 }
 
+namespace {
+
+// Where an add, copy or move puts its value: nlohmann asserts (and without
+// assertions writes nothing) when the parent of `path` is no object or array,
+// so that is refused first. For a move, the parent is looked up after `from`
+// is removed, and `from` may not be a proper prefix of `path` (RFC 6902 4.4).
+Status CheckDestination(const Json& doc, const Json& op) {
+  const std::string kind = op["op"].get<std::string>();
+  if (kind != "add" && kind != "copy" && kind != "move") return Status::Ok();
+  const std::string path = op["path"].get<std::string>();
+  if (path.empty()) return Status::Ok();  // the whole document
+  try {
+    const Json* in = &doc;
+    Json moved;
+    if (kind == "move" && op.contains("from") && op["from"].is_string()) {
+      const std::string from = op["from"].get<std::string>();
+      if (path.size() > from.size() && path.starts_with(from) && path[from.size()] == '/') {
+        return Status::Invalid("cannot move a value into itself",
+                               {{path, "is inside \"from\" (" + from + ")"}});
+      }
+      moved = doc;
+      Json::json_pointer f(from);
+      if (!f.empty() && moved.contains(f)) {  // removed first, as the move will
+        Json& holder = moved[f.parent_pointer()];
+        if (holder.is_object()) {
+          holder.erase(f.back());
+        } else if (holder.is_array()) {
+          holder.erase(holder.begin() + static_cast<std::ptrdiff_t>(
+                                            std::strtoull(f.back().c_str(), nullptr, 10)));
+        }
+      }
+      in = &moved;
+    }
+    Json::json_pointer parent = Json::json_pointer(path).parent_pointer();
+    if (in->contains(parent) && !(*in)[parent].is_structured()) {
+      return Status::Invalid("cannot add a member to a value that is no object or array",
+                             {{path, "its parent is a " + std::string((*in)[parent].type_name())}});
+    }
+  } catch (const Json::exception&) {
+    // A malformed pointer or index: the patch itself reports it.
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Json> ApplyJsonPatch(const Json& target, const Json& patch) {
   if (!patch.is_array()) return Status::BadRequest("a JSON patch must be an array of operations");
   Json out = target;
@@ -25,6 +72,7 @@ Result<Json> ApplyJsonPatch(const Json& target, const Json& patch) {
       return Status::BadRequest(where + ": needs string \"op\" and \"path\"");
     }
     std::string path = op["path"].get<std::string>();
+    if (Status dest = CheckDestination(out, op); !dest.ok()) return dest.Prefixed(where);
     try {
       out = out.patch(Json::array({op}));
     } catch (const Json::out_of_range& e) {

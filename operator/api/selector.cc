@@ -237,7 +237,9 @@ bool FieldSelector::Matches(const Json& object) const {
     }
     std::string actual;
     if (cur != nullptr && !cur->is_null()) {
-      actual = cur->is_string() ? cur->get<std::string>() : cur->dump();
+      // (A stored object may hold invalid UTF-8: replaced, never thrown.)
+      actual = cur->is_string() ? cur->get<std::string>()
+                                : cur->dump(-1, ' ', false, Json::error_handler_t::replace);
     }
     if ((actual == r.value) != r.equals) return false;
   }

@@ -50,6 +50,31 @@ TEST(CodecTest, DuplicateKeysRejected) {
   EXPECT_NE(docs.status().message().find("duplicate key \"a\""), std::string::npos);
 }
 
+// yaml-cpp 0.7 loops for ever on these (found by fuzz/manifest_fuzzer).
+TEST(CodecTest, ARootValueFollowedByACommaIsAnErrorNotAHang) {
+  for (const char* text : {"{a},", "[a],", "\"q\",", "'q''x',", "x: 1\n---\n{a}\n,",
+                           "--- {a},", "# c\n  [a] ,", ",", "- a\n,", "# x\n, y\nk: v"}) {
+    auto docs = ParseYamlDocuments(text);
+    ASSERT_FALSE(docs.ok()) << text;
+    EXPECT_NE(docs.status().message().find("unexpected ','"), std::string::npos) << text;
+  }
+  for (const char* text : {"a: {b}", "{\"a\": \"},\"}", "- [a, b]", "a: it's \"q\", ok"}) {
+    EXPECT_TRUE(ParseYamlDocuments(text).ok()) << text;
+  }
+}
+
+// A multi-line string comes back from ToYaml unchanged, whatever its lines
+// start or end with (found by fuzz/manifest_fuzzer: a clipped literal block
+// gained a final newline).
+TEST(CodecTest, MultiLineStringsRoundTrip) {
+  for (const char* s : {"a\n b\n  c", "a\nb", "a\nb\n", "a\n\n", " a\nb", "a \nb\t"}) {
+    Json doc = {{"k", {{"d", s}}}};
+    auto back = ParseYaml(ToYaml(doc));
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, doc) << ToYaml(doc);
+  }
+}
+
 TEST(CodecTest, AliasBombRejected) {
   std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
   char prev = 'a';
