@@ -10,7 +10,7 @@ die() { printf '\033[1;31m[berth] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Packages needed to build berth and run it.
 BERTH_BUILD_PACKAGES=(build-essential cmake ninja-build ccache pkg-config git curl
-  libcpprest-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libcpprest-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libpqxx-dev libpq-dev libcurl4-openssl-dev libcli11-dev libgit2-dev
   libgtest-dev libgmock-dev googletest docker.io)
 # Extra packages the test suite and benchmarks use: real servers and tools.
