@@ -37,10 +37,13 @@ std::string Text(const yaml_char_t* s) {
 class EventStream {
  public:
   explicit EventStream(std::string_view text) : text_(text) {
+    // A UTF-8 byte-order mark (files saved on Windows): libyaml drops one
+    // only when it guesses the encoding, which it must not (below).
+    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
     ready_ = yaml_parser_initialize(&parser_) != 0;
     if (!ready_) return;
-    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
-                                 text.size());
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text_.data()),
+                                 text_.size());
     // No guessing from a byte-order mark: manifests and API bodies are UTF-8.
     yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
   }
@@ -127,7 +130,7 @@ class DocumentBuilder {
     Json value;  // array or object
     std::string anchor;
     size_t first_node = 0;
-    int child_height = -1;
+    int child_height = 0;
     bool have_key = false;
     std::string key;
   };
@@ -188,7 +191,7 @@ class DocumentBuilder {
   }
 
   Status OnStart(const yaml_event_t& e, Json empty, const yaml_char_t* anchor) {
-    BERTH_RETURN_IF_ERROR(Count(e.start_mark, 1, 0));
+    BERTH_RETURN_IF_ERROR(Count(e.start_mark, 1, 1));
     if (!stack_.empty() && stack_.back().value.is_object() && !stack_.back().have_key) {
       return InvalidAt(e.start_mark, "mapping keys must be strings");
     }

@@ -97,6 +97,54 @@ TEST(CodecTest, NoncharactersRoundTrip) {
   EXPECT_NE(y.find("d: plain"), std::string::npos) << y;
 }
 
+// What real manifests use reads as before the switch to libyaml: a UTF-8
+// byte-order mark and CRLF line ends (files saved on Windows), anchors and
+// aliases, compact JSON, block scalars, explicit tags, comments.
+TEST(CodecTest, ReadsEverydayYaml) {
+  auto j = ParseYaml(
+      "\xEF\xBB\xBF"
+      "base: &b {image: \"web:1\", ports: [80]}\r\n"
+      "copy: *b\r\n"
+      "json: {\"a\":1,\"b\":[true,null,\"x\"]}\n"
+      "lit: |\n  line1\n   line2\n"
+      "fold: >-\n  a\n  b\n"
+      "str: !!str 123\n"
+      "int: !!int \"7\"\n"
+      "bang: ! 12  # a comment\n"
+      "'quoted key': 'it''s'\n");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  Json base = {{"image", "web:1"}, {"ports", {80}}};
+  EXPECT_EQ((*j)["base"], base);
+  EXPECT_EQ((*j)["copy"], base);
+  EXPECT_EQ((*j)["json"], Json::parse(R"({"a":1,"b":[true,null,"x"]})"));
+  EXPECT_EQ((*j)["lit"], "line1\n line2\n");
+  EXPECT_EQ((*j)["fold"], "a b");
+  EXPECT_EQ((*j)["str"], "123");
+  EXPECT_EQ((*j)["int"], 7);
+  EXPECT_EQ((*j)["bang"], "12");
+  EXPECT_EQ((*j)["quoted key"], "it's");
+}
+
+// Errors name their line and column, and the document when it is what the
+// document says (not its syntax) that is wrong.
+TEST(CodecTest, ErrorsNameLineColumnAndDocument) {
+  auto syntax = ParseYamlDocuments("a: 1\n---\nb: [1, 2\nc: 3\n");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_TRUE(syntax.status().message().starts_with("line ")) << syntax.status().message();
+  auto alias = ParseYamlDocuments("a: 1\n---\nb: *nope\n");
+  ASSERT_FALSE(alias.ok());
+  EXPECT_EQ(alias.status().message(),
+            "document 2: line 3, column 4: alias *nope refers to no anchor before it");
+  auto key = ParseYamlDocuments("{[a]: 1}");
+  ASSERT_FALSE(key.ok());
+  EXPECT_NE(key.status().message().find("mapping keys must be strings"), std::string::npos);
+  auto deep = ParseYamlDocuments(std::string(kMaxDepth + 1, '[') + std::string(kMaxDepth + 1, ']'));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("nests deeper"), std::string::npos);
+  auto ok = ParseYamlDocuments(std::string(kMaxDepth, '[') + std::string(kMaxDepth, ']'));
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+}
+
 TEST(CodecTest, AliasBombRejected) {
   std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
   char prev = 'a';
