@@ -61,7 +61,7 @@ inline bool NoNullMembers(const api::Json& j) {
 }  // namespace berth::fuzz
 
 // Aborts with `detail` (a std::string expression) when `cond` is false.
-#define BERTH_FUZZ_CHECK(cond, detail)                            \
-  do {                                                            \
-    if (!(cond)) ::berth::fuzz::Fail(#cond, (detail));            \
+#define BERTH_FUZZ_CHECK(cond, detail)                 \
+  do {                                                 \
+    if (!(cond)) ::berth::fuzz::Fail(#cond, (detail)); \
   } while (0)

@@ -43,10 +43,9 @@ bool RespectsOwnership(const Json& result, const Json& original, const Json& mod
     bool in_original = original.is_object() && original.contains(k);
     bool in_modified = modified.contains(k);
     if (in_original && !in_modified) return false;  // dropped from the manifest
-    if (in_original && in_modified && !RespectsOwnership(v, original[k], modified[k],
-                                                         current.is_object() && current.contains(k)
-                                                             ? current[k]
-                                                             : Json())) {
+    if (in_original && in_modified &&
+        !RespectsOwnership(v, original[k], modified[k],
+                           current.is_object() && current.contains(k) ? current[k] : Json())) {
       return false;
     }
   }
@@ -91,18 +90,20 @@ void CheckJsonPatch(const Json& a, const Json& b) {
   if (!applied.ok()) (void)applied.status().ToString();
   Json diff = Json::diff(a, b);
   auto rebuilt = berth::api::ApplyJsonPatch(a, diff);
-  BERTH_FUZZ_CHECK(rebuilt.ok(), "json::diff(A, B) does not apply: " +
-                                     rebuilt.status().ToString() + "\ndiff: " + Show(diff));
-  BERTH_FUZZ_CHECK(*rebuilt == b, "ApplyJsonPatch(A, diff(A, B)) != B\nA: " + Show(a) + "\nB: " +
-                                      Show(b) + "\ndiff: " + Show(diff));
+  BERTH_FUZZ_CHECK(rebuilt.ok(), "json::diff(A, B) does not apply: " + rebuilt.status().ToString() +
+                                     "\ndiff: " + Show(diff));
+  BERTH_FUZZ_CHECK(*rebuilt == b, "ApplyJsonPatch(A, diff(A, B)) != B\nA: " + Show(a) +
+                                      "\nB: " + Show(b) + "\ndiff: " + Show(diff));
 }
 
 void CheckThreeWay(const Json& original, const Json& modified, const Json& current) {
   Json patch = berth::api::ThreeWayMergePatch(original, modified, current);
   auto result = berth::api::ApplyMergePatch(current, patch);
   if (!modified.is_object()) {
-    BERTH_FUZZ_CHECK(patch == modified, "a non-object manifest must replace the target whole: "
-                                        "patch " + Show(patch) + " for " + Show(modified));
+    BERTH_FUZZ_CHECK(patch == modified,
+                     "a non-object manifest must replace the target whole: "
+                     "patch " +
+                         Show(patch) + " for " + Show(modified));
     return;
   }
   BERTH_FUZZ_CHECK(result.ok(), "a three-way patch does not apply: " + result.status().ToString() +

@@ -21,8 +21,8 @@ using berth::api::LabelSelector;
 std::string Describe(const LabelSelector& s) {
   std::string out;
   for (const auto& r : s.requirements()) {
-    out += "[" + r.key + " op=" + std::to_string(static_cast<int>(r.op)) + " values=" +
-           berth::Join(r.values, "|") + "] ";
+    out += "[" + r.key + " op=" + std::to_string(static_cast<int>(r.op)) +
+           " values=" + berth::Join(r.values, "|") + "] ";
   }
   return out;
 }
@@ -48,11 +48,11 @@ void CheckLabels(std::string_view text) {
   auto again = LabelSelector::Parse(rendered);
   BERTH_FUZZ_CHECK(again.ok(), "ToString output \"" + rendered +
                                    "\" does not parse: " + again.status().ToString());
-  BERTH_FUZZ_CHECK(SameRequirements(sel, *again), "round trip changed the requirements\nfirst:  " +
-                                                      Describe(sel) + "\nsecond: " +
-                                                      Describe(*again) + "\ntext: " + rendered);
-  BERTH_FUZZ_CHECK(again->ToString() == rendered, "ToString is not stable: \"" + rendered +
-                                                      "\" vs \"" + again->ToString() + "\"");
+  BERTH_FUZZ_CHECK(SameRequirements(sel, *again),
+                   "round trip changed the requirements\nfirst:  " + Describe(sel) +
+                       "\nsecond: " + Describe(*again) + "\ntext: " + rendered);
+  BERTH_FUZZ_CHECK(again->ToString() == rendered,
+                   "ToString is not stable: \"" + rendered + "\" vs \"" + again->ToString() + "\"");
 
   // Labels that satisfy every equality/in requirement (first value) and
   // carry every key that must exist.
@@ -69,8 +69,8 @@ void CheckLabels(std::string_view text) {
   }
   bool only_positive = true;
   for (const auto& r : sel.requirements()) {
-    only_positive = only_positive && (r.op == LabelSelector::Op::kEquals ||
-                                      r.op == LabelSelector::Op::kExists);
+    only_positive =
+        only_positive && (r.op == LabelSelector::Op::kEquals || r.op == LabelSelector::Op::kExists);
   }
   bool matches = sel.Matches(labels);
   if (only_positive && satisfiable) {
@@ -99,9 +99,9 @@ void CheckFields(std::string_view text) {
   auto again = FieldSelector::Parse(rendered);
   BERTH_FUZZ_CHECK(again.ok(), "canonical form \"" + rendered +
                                    "\" does not parse: " + again.status().ToString());
-  BERTH_FUZZ_CHECK(Canonical(*again) == rendered,
-                   "round trip changed the requirements: \"" + rendered + "\" became \"" +
-                       Canonical(*again) + "\"");
+  BERTH_FUZZ_CHECK(Canonical(*again) == rendered, "round trip changed the requirements: \"" +
+                                                      rendered + "\" became \"" +
+                                                      Canonical(*again) + "\"");
 
   // An object that has every path of the selector set to its value.
   Json obj = Json::object();

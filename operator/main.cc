@@ -3,4 +3,6 @@
 #include "operator/cli/cli.h"
 #include "operator/serve/options.h"
 
-int main(int argc, char** argv) { return berth::cli::Main(argc, argv, &berth::serve::Run); }
+int main(int argc, char** argv) {
+  return berth::cli::Main(argc, argv, &berth::serve::Run);
+}

@@ -203,8 +203,11 @@ Row Run(const std::string& backend, const std::string& url, int objects, int wat
       readers.emplace_back([&, i] {
         auto ev = ws[static_cast<size_t>(i)]->Next(std::chrono::seconds(30));
         if (ev) got[static_cast<size_t>(i)] = Ms(Clock::now() - a);
-        if (ev) std::cerr << "w" << i << ": " << ev->dump().substr(0, 200) << "\n";
-        else std::cerr << "w" << i << ": none ended=" << ws[static_cast<size_t>(i)]->Ended() << " code=" << ws[static_cast<size_t>(i)]->code() << "\n";
+        if (ev)
+          std::cerr << "w" << i << ": " << ev->dump().substr(0, 200) << "\n";
+        else
+          std::cerr << "w" << i << ": none ended=" << ws[static_cast<size_t>(i)]->Ended()
+                    << " code=" << ws[static_cast<size_t>(i)]->code() << "\n";
       });
     }
     for (auto& r : readers) r.join();

@@ -9,7 +9,9 @@ namespace labels = api::labels;
 DockerEvents::DockerEvents(docker::DockerClient& docker, std::string cluster_id)
     : docker_(docker), cluster_id_(std::move(cluster_id)) {}
 
-DockerEvents::~DockerEvents() { Stop(); }
+DockerEvents::~DockerEvents() {
+  Stop();
+}
 
 void DockerEvents::RegisterOwnerKind(const std::string& kind, runtime::Controller& controller) {
   controllers_[kind] = &controller;
@@ -19,7 +21,9 @@ void DockerEvents::RegisterNetworkResolver(NetworkResolver resolver) {
   resolvers_.push_back(std::move(resolver));
 }
 
-void DockerEvents::RegisterResync(Resync resync) { resyncs_.push_back(std::move(resync)); }
+void DockerEvents::RegisterResync(Resync resync) {
+  resyncs_.push_back(std::move(resync));
+}
 
 void DockerEvents::Enqueue(const api::ObjectRef& owner) {
   auto it = controllers_.find(owner.kind);
@@ -80,6 +84,8 @@ void DockerEvents::Stop() {
   if (stream_) stream_->Stop();
 }
 
-uint64_t DockerEvents::delivered() const { return stream_ ? stream_->delivered() : 0; }
+uint64_t DockerEvents::delivered() const {
+  return stream_ ? stream_->delivered() : 0;
+}
 
 }  // namespace berth::controllers

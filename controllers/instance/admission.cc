@@ -34,10 +34,10 @@ Status InstanceAdmission::CheckTemplate(const api::Object& obj) {
   auto spec = stack::ParseStackSpec(stack->spec());
   if (!spec.ok()) return spec.status().Prefixed("Stack " + stack_name);
   if (!spec->router) {
-    return Status::Invalid("unknown template", {{"spec.template.stack",
-                                                 "Stack \"" + stack_name +
-                                                     "\" has no router to route Instances",
-                                                 "FieldValueInvalid"}});
+    return Status::Invalid(
+        "unknown template",
+        {{"spec.template.stack", "Stack \"" + stack_name + "\" has no router to route Instances",
+          "FieldValueInvalid"}});
   }
   auto tmpl = ParseTemplate(*spec, name);
   if (!tmpl.ok()) {
@@ -73,14 +73,15 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
   BERTH_RETURN_IF_ERROR(ValidateSlug(slug));
   if (!old_slug.empty() && slug != old_slug) {
     return Status::Invalid("spec.slug is immutable",
-                           {{"spec.slug", "field is immutable: the slug names the Instance's "
-                                          "route, container and data directory (was \"" +
-                                              old_slug + "\")"}});
+                           {{"spec.slug",
+                             "field is immutable: the slug names the Instance's "
+                             "route, container and data directory (was \"" +
+                                 old_slug + "\")"}});
   }
   if (router::RouteFileName(obj.ns(), slug) == router::kCommonFile) {
-    return Status::Invalid("reserved slug", {{"spec.slug", "\"" + slug + "\" in namespace \"" +
-                                                               obj.ns() +
-                                                               "\" is reserved by berth"}});
+    return Status::Invalid(
+        "reserved slug",
+        {{"spec.slug", "\"" + slug + "\" in namespace \"" + obj.ns() + "\" is reserved by berth"}});
   }
 
   bool create = op == registry::Operation::kCreate || old == nullptr;
@@ -94,9 +95,9 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
       if (other.name() == obj.name()) continue;
       if (other.spec().value("slug", "") == slug) {
         return Status::Invalid("slug in use",
-                               {{"spec.slug", "Duplicate value: \"" + slug +
-                                                  "\" is already used by Instance " +
-                                                  other.name() + " (routes must be unique)",
+                               {{"spec.slug",
+                                 "Duplicate value: \"" + slug + "\" is already used by Instance " +
+                                     other.name() + " (routes must be unique)",
                                  "FieldValueDuplicate"}});
       }
     }

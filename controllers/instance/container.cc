@@ -18,7 +18,9 @@ bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref, const std::stri
          o->second == ref.ToString() && !labels::OtherCluster(l, cluster);
 }
 
-std::string DirOf(const std::string& path) { return path.substr(0, path.find_last_of('/')); }
+std::string DirOf(const std::string& path) {
+  return path.substr(0, path.find_last_of('/'));
+}
 
 }  // namespace
 
@@ -71,8 +73,8 @@ Status InstanceReconciler::EnsureImage(const api::Object& inst, const std::strin
   if (img.ok()) return Status::Ok();
   if (img.status().code() != Code::kNotFound) return img.status();
   events_.Record(inst, EventType::kNormal, "Pulling", "Pull", "pulling image " + image);
-  Status st = docker_.PullImage(image, nullptr, [](const docker::PullProgress&) {},
-                                opts_.pull_timeout);
+  Status st = docker_.PullImage(
+      image, nullptr, [](const docker::PullProgress&) {}, opts_.pull_timeout);
   if (!st.ok()) {
     events_.Record(inst, EventType::kWarning, "PullFailed", "Pull",
                    "pulling image " + image + " failed: " + st.message());
@@ -116,9 +118,9 @@ Status InstanceReconciler::EnsureContainer(const api::Object& inst, const Desire
         BERTH_RETURN_IF_ERROR(WriteFiles(d, r));
         Status st = docker_.StartContainer(info->id);
         if (!st.ok()) return st.Prefixed("start container " + spec.name);
-        events_.Record(inst, EventType::kNormal, "Started", "Start",
-                       "container " + spec.name + " was " + info->state.status +
-                           "; started it again");
+        events_.Record(
+            inst, EventType::kNormal, "Started", "Start",
+            "container " + spec.name + " was " + info->state.status + "; started it again");
       }
       return Inspect(spec.name, o);
     }

@@ -104,8 +104,10 @@ InstanceReconciler::Desired InstanceReconciler::Load(const api::Object& inst) {
 
   auto stack = registry_.Get("Stack", inst.ns(), d.stack_ref.name);
   if (!stack.ok()) {
-    d.pending_reason = stack.status().code() == Code::kNotFound ? "StackNotFound" : "StackUnreadable";
-    d.pending_message = "Stack " + inst.ns() + "/" + d.stack_ref.name + ": " + stack.status().message();
+    d.pending_reason =
+        stack.status().code() == Code::kNotFound ? "StackNotFound" : "StackUnreadable";
+    d.pending_message =
+        "Stack " + inst.ns() + "/" + d.stack_ref.name + ": " + stack.status().message();
     return d;
   }
   if (stack->being_deleted()) {
@@ -121,7 +123,8 @@ InstanceReconciler::Desired InstanceReconciler::Load(const api::Object& inst) {
   }
   auto tmpl = ParseTemplate(*parsed, tmpl_name);
   if (!tmpl.ok()) {
-    d.failed_reason = tmpl.status().code() == Code::kNotFound ? "TemplateNotFound" : "InvalidTemplate";
+    d.failed_reason =
+        tmpl.status().code() == Code::kNotFound ? "TemplateNotFound" : "InvalidTemplate";
     d.failed_message = "Stack " + d.stack_ref.name + ": " + Causes(tmpl.status());
     return d;
   }

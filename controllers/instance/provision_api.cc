@@ -89,7 +89,8 @@ Result<api::Object> ProvisionApi::Find(const std::string& user) {
   for (api::Object& o : list.items) {
     if (o.spec().value("user", "") == user) return std::move(o);
   }
-  return Status::NotFound("user \"" + user + "\" has no Instance in namespace \"" + opts_.ns + "\"");
+  return Status::NotFound("user \"" + user + "\" has no Instance in namespace \"" + opts_.ns +
+                          "\"");
 }
 
 Result<std::pair<std::string, std::string>> ProvisionApi::ResolveTemplate(
@@ -98,9 +99,9 @@ Result<std::pair<std::string, std::string>> ProvisionApi::ResolveTemplate(
   if (!want.empty()) {
     auto slash = want.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == want.size()) {
-      return Status::Invalid("invalid template",
-                             {{"template", "must be STACK/NAME, e.g. beaver/app (got \"" + want +
-                                               "\")"}});
+      return Status::Invalid(
+          "invalid template",
+          {{"template", "must be STACK/NAME, e.g. beaver/app (got \"" + want + "\")"}});
     }
     return std::make_pair(want.substr(0, slash), want.substr(slash + 1));
   }
@@ -175,20 +176,22 @@ Response ProvisionApi::Create(const apiserver::Request& req) {
     bool other_tmpl = !StrField(*body, "template").empty() &&
                       (t.value("stack", "") != tmpl->first || t.value("name", "") != tmpl->second);
     if (other_slug || other_tmpl) {
-      return ErrorResponse(Status::Conflict("user \"" + user + "\" already has Instance " +
-                                            existing->name() + " with slug \"" +
-                                            spec.value("slug", "") + "\" and template " +
-                                            t.value("stack", "") + "/" + t.value("name", "")),
-                           kSubject);
+      return ErrorResponse(
+          Status::Conflict("user \"" + user + "\" already has Instance " + existing->name() +
+                           " with slug \"" + spec.value("slug", "") + "\" and template " +
+                           t.value("stack", "") + "/" + t.value("name", "")),
+          kSubject);
     }
     return JsonResponse(200, Describe(*existing));
   }
-  if (existing.status().code() != Code::kNotFound) return ErrorResponse(existing.status(), kSubject);
+  if (existing.status().code() != Code::kNotFound)
+    return ErrorResponse(existing.status(), kSubject);
 
-  Json obj = {{"apiVersion", std::string(api::kApiVersion)},
-              {"kind", "Instance"},
-              {"metadata", {{"name", InstanceNameForUser(user)}, {"namespace", opts_.ns}}},
-              {"spec", {{"user", user}, {"template", {{"stack", tmpl->first}, {"name", tmpl->second}}}}}};
+  Json obj = {
+      {"apiVersion", std::string(api::kApiVersion)},
+      {"kind", "Instance"},
+      {"metadata", {{"name", InstanceNameForUser(user)}, {"namespace", opts_.ns}}},
+      {"spec", {{"user", user}, {"template", {{"stack", tmpl->first}, {"name", tmpl->second}}}}}};
   if (!slug.empty()) obj["spec"]["slug"] = slug;
   auto created = registry_.Create(api::Object(std::move(obj)));
   if (!created.ok()) return ErrorResponse(created.status(), kSubject);

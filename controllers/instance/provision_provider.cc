@@ -93,8 +93,10 @@ Response ProvisionApi::ConfigureProvider(const std::string& user, const apiserve
   std::string type = body.value("type", "");
   std::string base_url = body.value("baseURL", "");
   std::vector<FieldCause> causes;
-  if (type.empty()) causes.push_back({"type", "Required value: openai, anthropic, gemini, "
-                                              "openai-compatible or vllm"});
+  if (type.empty())
+    causes.push_back({"type",
+                      "Required value: openai, anthropic, gemini, "
+                      "openai-compatible or vllm"});
   if (base_url.empty()) causes.push_back({"baseURL", "Required value"});
   if (!body.contains("models") || !body["models"].is_array() || body["models"].empty()) {
     causes.push_back({"models", "Required value: a list of model names"});
@@ -121,21 +123,22 @@ Response ProvisionApi::ConfigureProvider(const std::string& user, const apiserve
   if (has_key || secret_exists) {
     pspec["apiKeySecretRef"] = {{"name", secret_name}, {"key", kKeyField}};
   }
-  api::Object provider(Json{{"apiVersion", std::string(api::kApiVersion)},
-                            {"kind", "Provider"},
-                            {"metadata", {{"name", name}, {"namespace", ns},
-                                          {"ownerReferences", OwnerRef(*inst)}}},
-                            {"spec", pspec}});
+  api::Object provider(
+      Json{{"apiVersion", std::string(api::kApiVersion)},
+           {"kind", "Provider"},
+           {"metadata", {{"name", name}, {"namespace", ns}, {"ownerReferences", OwnerRef(*inst)}}},
+           {"spec", pspec}});
   if (Status checked = DryRun(registry_, provider); !checked.ok()) {
     return ErrorResponse(WithoutKey(checked, key), kSubject);
   }
   if (has_key) {
-    Json secret = {{"apiVersion", std::string(api::kApiVersion)},
-                   {"kind", "Secret"},
-                   {"metadata", {{"name", secret_name}, {"namespace", ns},
-                                 {"ownerReferences", OwnerRef(*inst)}}},
-                   {"type", "Opaque"},
-                   {"stringData", {{kKeyField, key}}}};
+    Json secret = {
+        {"apiVersion", std::string(api::kApiVersion)},
+        {"kind", "Secret"},
+        {"metadata",
+         {{"name", secret_name}, {"namespace", ns}, {"ownerReferences", OwnerRef(*inst)}}},
+        {"type", "Opaque"},
+        {"stringData", {{kKeyField, key}}}};
     auto written = Upsert(registry_, api::Object(std::move(secret)), "stringData");
     // Never the request in a message: it holds the key.
     if (!written.ok()) return ErrorResponse(WithoutKey(written.status(), key), kSubject);

@@ -17,11 +17,16 @@ constexpr std::chrono::milliseconds kRejected{60000};  // a Stack change requeue
 }  // namespace
 
 InstanceReconciler::InstanceReconciler(registry::Registry& registry, docker::DockerClient& docker,
-                                       runtime::EventRecorder& events, FileSystem& fs,
-                                       Clock& clock, router::RouterFiles& router_files,
+                                       runtime::EventRecorder& events, FileSystem& fs, Clock& clock,
+                                       router::RouterFiles& router_files,
                                        InstanceControllerOptions options)
-    : registry_(registry), docker_(docker), events_(events), fs_(fs), clock_(clock),
-      router_files_(router_files), opts_(std::move(options)) {}
+    : registry_(registry),
+      docker_(docker),
+      events_(events),
+      fs_(fs),
+      clock_(clock),
+      router_files_(router_files),
+      opts_(std::move(options)) {}
 
 Result<ReconcileResult> InstanceReconciler::Reconcile(const runtime::Request& request) {
   const api::ObjectRef& ref = request.ref;
@@ -120,9 +125,9 @@ Result<ReconcileResult> InstanceReconciler::ReconcileLive(const api::Object& ins
           if (!created && o.running) {
             Status rs = docker_.RestartContainer(o.container_id, opts_.stop_grace);
             if (!rs.ok()) return rs.Prefixed("restart container " + o.container_name);
-            events_.Record(inst, EventType::kNormal, "Restarted", "Restart",
-                           "restarted container " + o.container_name +
-                               ": its provider configuration changed");
+            events_.Record(
+                inst, EventType::kNormal, "Restarted", "Restart",
+                "restarted container " + o.container_name + ": its provider configuration changed");
             BERTH_RETURN_IF_ERROR(Inspect(o.container_name, &o));
           }
           o.config_hash = d.config_hash;
@@ -142,11 +147,15 @@ Result<ReconcileResult> InstanceReconciler::ReconcileLive(const api::Object& ins
   api::Json status = BuildStatus(prev, o, clock_.Now());
   bool was_ready = prev.is_object() && prev.value("phase", "") == "Ready";
   if (status != prev) {
-    auto written = registry_.Mutate("Instance", ref.ns, ref.name, [&](api::Object& obj) {
-      if (obj.generation() != inst.generation()) return Status::Conflict("spec changed meanwhile");
-      obj.json()["status"] = status;
-      return Status::Ok();
-    }, /*status=*/true);
+    auto written = registry_.Mutate(
+        "Instance", ref.ns, ref.name,
+        [&](api::Object& obj) {
+          if (obj.generation() != inst.generation())
+            return Status::Conflict("spec changed meanwhile");
+          obj.json()["status"] = status;
+          return Status::Ok();
+        },
+        /*status=*/true);
     if (!written.ok() && written.status().code() != Code::kConflict) return written.status();
     if (!written.ok()) return ReconcileResult{kStarting, false};
   }
@@ -167,10 +176,13 @@ Status InstanceReconciler::Finalize(const api::Object& inst) {
   if (!inst.HasFinalizer(kFinalizer)) return Status::Ok();
   const api::Json& prev = inst.status();
   if (!prev.is_object() || prev.value("phase", "") != "Deleting") {
-    (void)registry_.Mutate("Instance", ref.ns, ref.name, [&](api::Object& o) {
-      o.mutable_status()["phase"] = "Deleting";
-      return Status::Ok();
-    }, /*status=*/true);
+    (void)registry_.Mutate(
+        "Instance", ref.ns, ref.name,
+        [&](api::Object& o) {
+          o.mutable_status()["phase"] = "Deleting";
+          return Status::Ok();
+        },
+        /*status=*/true);
   }
   Desired d = Load(inst);
   std::optional<router::RouterTarget> target;

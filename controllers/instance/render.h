@@ -22,7 +22,8 @@ struct RenderInput {
   std::string slug;
   const InstanceTemplate* tmpl = nullptr;
   const RouterInfo* router = nullptr;
-  std::map<std::string, stack::EnvSource> env;  // spec.env: added to, and overriding, the template's
+  std::map<std::string, stack::EnvSource>
+      env;  // spec.env: added to, and overriding, the template's
   InstanceDirs dirs;
   // Secret and Provider values the env references resolve to (secrets,
   // secret_versions, providers, provider_versions); the rest is filled in.

@@ -25,8 +25,7 @@ std::string LastRouteError(const std::string& condition_message) {
 
 Result<std::optional<router::RouterTarget>> InstanceReconciler::RouterTargetFor(
     const api::ObjectRef& stack, const RouterInfo& router) {
-  BERTH_ASSIGN_OR_RETURN(auto container,
-                         FindRouterContainer(docker_, stack, router.spec.service));
+  BERTH_ASSIGN_OR_RETURN(auto container, FindRouterContainer(docker_, stack, router.spec.service));
   if (!container) return std::optional<router::RouterTarget>();
   return std::optional<router::RouterTarget>(MakeTarget(stack, router, *container));
 }
@@ -87,8 +86,8 @@ void InstanceReconciler::EnsureRoute(const api::Object& inst, const Desired& d, 
     o->route = RouteState::kRejected;
     o->rejected_route_hash = block_hash;
     const api::Json* routed = api::FindCondition(prev, "Routed");
-    o->route_message = routed != nullptr ? LastRouteError(routed->value("message", ""))
-                                         : "refused earlier";
+    o->route_message =
+        routed != nullptr ? LastRouteError(routed->value("message", "")) : "refused earlier";
     return;
   }
   bool was_routed = api::IsConditionTrue(inst.status(), "Routed");
@@ -107,8 +106,10 @@ void InstanceReconciler::EnsureRoute(const api::Object& inst, const Desired& d, 
     o->route = RouteState::kRejected;
     o->rejected_route_hash = block_hash;
     events_.Record(inst, EventType::kWarning, "RouteRejected", "Route",
-                   "nginx -t refused " + name + "; the router keeps serving its previous "
-                   "configuration: " + st.message());
+                   "nginx -t refused " + name +
+                       "; the router keeps serving its previous "
+                       "configuration: " +
+                       st.message());
   } else {
     o->route = RouteState::kUnavailable;
   }

@@ -37,7 +37,10 @@ RouterSyncReconciler::RouterSyncReconciler(registry::Registry& registry,
                                            docker::DockerClient& docker,
                                            runtime::EventRecorder& events,
                                            router::RouterFiles& files, std::string data_dir)
-    : registry_(registry), docker_(docker), events_(events), files_(files),
+    : registry_(registry),
+      docker_(docker),
+      events_(events),
+      files_(files),
       data_dir_(std::move(data_dir)) {}
 
 Result<ReconcileResult> RouterSyncReconciler::Reconcile(const runtime::Request& request) {

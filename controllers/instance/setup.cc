@@ -73,8 +73,9 @@ std::string KeySecretOf(const runtime::Informer& providers, const std::string& n
 
 // Enqueues (debounced) the Instances of obj's namespace for which `uses` holds
 // (evaluated on the cached Instances in place: only users are copied).
-runtime::EventHandler RequeueUsers(runtime::Informer& instances, runtime::Controller& controller,
-                                   std::function<bool(const api::Object&, const api::Object&)> uses) {
+runtime::EventHandler RequeueUsers(
+    runtime::Informer& instances, runtime::Controller& controller,
+    std::function<bool(const api::Object&, const api::Object&)> uses) {
   auto requeue = [&instances, &controller, uses](const api::Object& obj) {
     auto users = instances.List(
         [&](const api::Object& inst) { return inst.ns() == obj.ns() && uses(inst, obj); });
@@ -88,8 +89,8 @@ runtime::EventHandler RequeueUsers(runtime::Informer& instances, runtime::Contro
     if (before.resource_version() == now.resource_version()) return;
     // Status-only writes (the Provider controller's conditions) change nothing here.
     if (before.resource_version() != now.resource_version() &&
-        before.generation() == now.generation() && before.json().value("data", Json()) ==
-        now.json().value("data", Json())) {
+        before.generation() == now.generation() &&
+        before.json().value("data", Json()) == now.json().value("data", Json())) {
       return;
     }
     requeue(now);
@@ -181,8 +182,8 @@ std::unique_ptr<InstanceController> AddInstanceController(runtime::Manager& mana
   auto on_stack = [&instances, &controller, &routers](const api::Object& st) {
     routers.Enqueue(st.ref());
     for (const api::Object& inst : instances.List(st.ns())) {
-      const Json& t = inst.spec().is_object() ? inst.spec().value("template", Json::object())
-                                              : Json();
+      const Json& t =
+          inst.spec().is_object() ? inst.spec().value("template", Json::object()) : Json();
       if (t.is_object() && t.value("stack", "") == st.name()) controller.Enqueue(inst.ref());
     }
   };
@@ -200,19 +201,20 @@ std::unique_ptr<InstanceController> AddInstanceController(runtime::Manager& mana
   stack_handler.on_delete = on_stack;
   stacks.AddHandler(stack_handler);
 
-  providers.AddHandler(RequeueUsers(instances, controller,
-                                    [&stacks](const api::Object& inst, const api::Object& p) {
-                                      return RefsOf(inst, stacks).providers.count(p.name()) > 0;
-                                    }));
-  secrets.AddHandler(RequeueUsers(
-      instances, controller, [&stacks, &providers](const api::Object& inst, const api::Object& sec) {
-        Refs r = RefsOf(inst, stacks);
-        if (r.secrets.count(sec.name())) return true;
-        for (const std::string& p : r.providers) {
-          if (KeySecretOf(providers, inst.ns(), p) == sec.name()) return true;
-        }
-        return false;
+  providers.AddHandler(
+      RequeueUsers(instances, controller, [&stacks](const api::Object& inst, const api::Object& p) {
+        return RefsOf(inst, stacks).providers.count(p.name()) > 0;
       }));
+  secrets.AddHandler(
+      RequeueUsers(instances, controller,
+                   [&stacks, &providers](const api::Object& inst, const api::Object& sec) {
+                     Refs r = RefsOf(inst, stacks);
+                     if (r.secrets.count(sec.name())) return true;
+                     for (const std::string& p : r.providers) {
+                       if (KeySecretOf(providers, inst.ns(), p) == sec.name()) return true;
+                     }
+                     return false;
+                   }));
 
   if (s.docker_events != nullptr) {
     s.docker_events->RegisterOwnerKind("Instance", controller);

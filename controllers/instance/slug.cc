@@ -9,7 +9,9 @@
 namespace berth::instance {
 namespace {
 
-bool LowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool LowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 std::string Printable(char c) {
   if (std::isprint(static_cast<unsigned char>(c))) return std::string("'") + c + "'";
@@ -35,14 +37,22 @@ Status ValidateSlug(std::string_view slug, const std::string& field) {
   std::string others;
   for (char c : slug) {
     if (LowerAlnum(c) || c == '-') continue;
-    if (c == '.') dot = true;
-    else if (c == '/' || c == '\\') slash = true;
-    else if (std::isspace(static_cast<unsigned char>(c))) space = true;
-    else if (c == '\'' || c == '"' || c == '`') quote = true;
-    else if (c == '{' || c == '}') brace = true;
-    else if (c == ';') semi = true;
-    else if (c >= 'A' && c <= 'Z') upper = true;
-    else if (others.find(Printable(c)) == std::string::npos) others += (others.empty() ? "" : ", ") + Printable(c);
+    if (c == '.')
+      dot = true;
+    else if (c == '/' || c == '\\')
+      slash = true;
+    else if (std::isspace(static_cast<unsigned char>(c)))
+      space = true;
+    else if (c == '\'' || c == '"' || c == '`')
+      quote = true;
+    else if (c == '{' || c == '}')
+      brace = true;
+    else if (c == ';')
+      semi = true;
+    else if (c >= 'A' && c <= 'Z')
+      upper = true;
+    else if (others.find(Printable(c)) == std::string::npos)
+      others += (others.empty() ? "" : ", ") + Printable(c);
   }
   if (dot) {
     add(slug.find("..") != std::string_view::npos
@@ -82,17 +92,19 @@ Result<std::string> DefaultSlug(std::string_view user) {
   if (out.size() > kMaxSlug) out.resize(kMaxSlug);
   while (!out.empty() && out.back() == '-') out.pop_back();
   if (out.empty()) {
-    return Status::Invalid("cannot derive a slug", {{"spec.slug",
-                                                     "Required value: user \"" +
-                                                         std::string(user.substr(0, 80)) +
-                                                         "\" has no letters or digits to make a "
-                                                         "slug from; set spec.slug",
-                                                     "FieldValueRequired"}});
+    return Status::Invalid("cannot derive a slug",
+                           {{"spec.slug",
+                             "Required value: user \"" + std::string(user.substr(0, 80)) +
+                                 "\" has no letters or digits to make a "
+                                 "slug from; set spec.slug",
+                             "FieldValueRequired"}});
   }
   return out;
 }
 
-std::string UserHash(std::string_view user) { return Sha256Hex(user).substr(0, 16); }
+std::string UserHash(std::string_view user) {
+  return Sha256Hex(user).substr(0, 16);
+}
 
 std::string InstanceNameForUser(std::string_view user) {
   std::string hash = Sha256Hex(user).substr(0, 10);

@@ -17,7 +17,8 @@ Phase PhaseOf(const Observation& o) {
   if (!o.failed_reason.empty()) return {"Failed", o.failed_reason, o.failed_message};
   if (!o.pending_reason.empty()) return {"Pending", o.pending_reason, o.pending_message};
   if (!o.running) {
-    return {"Provisioning", "ContainerNotRunning", "container " + o.container_name + " is starting"};
+    return {"Provisioning", "ContainerNotRunning",
+            "container " + o.container_name + " is starting"};
   }
   if (o.health == "starting") {
     return {"Provisioning", "HealthCheckStarting", "waiting for the first passing health check"};
@@ -28,8 +29,7 @@ Phase PhaseOf(const Observation& o) {
   switch (o.route) {
     case RouteState::kRejected:
       return {"Degraded", "RouteRejected", "nginx refused the route: " + o.route_message};
-    case RouteState::kUnavailable:
-      return {"Provisioning", "RouterUnavailable", o.route_message};
+    case RouteState::kUnavailable: return {"Provisioning", "RouterUnavailable", o.route_message};
     case RouteState::kRouted: break;
     default: return {"Provisioning", "NotRouted", "waiting for the router"};
   }
@@ -39,15 +39,19 @@ Phase PhaseOf(const Observation& o) {
 
 }  // namespace
 
-bool IsReady(const Observation& o) { return PhaseOf(o).phase == "Ready"; }
+bool IsReady(const Observation& o) {
+  return PhaseOf(o).phase == "Ready";
+}
 
 Json BuildStatus(const Json& previous, const Observation& o,
                  std::chrono::system_clock::time_point now) {
   Json st = previous.is_object() ? previous : Json::object();
   st["observedGeneration"] = o.generation;
   auto set_or_erase = [&](const char* key, const std::string& v) {
-    if (v.empty()) st.erase(key);
-    else st[key] = v;
+    if (v.empty())
+      st.erase(key);
+    else
+      st[key] = v;
   };
   set_or_erase("url", o.url);
   set_or_erase("host", o.host);
@@ -61,9 +65,8 @@ Json BuildStatus(const Json& previous, const Observation& o,
   Phase p = PhaseOf(o);
   st["phase"] = p.phase;
   bool ready = p.phase == "Ready";
-  api::SetCondition(st, {"Ready", ready ? "True" : "False", p.ready_reason, p.ready_message,
-                         o.generation},
-                    now);
+  api::SetCondition(
+      st, {"Ready", ready ? "True" : "False", p.ready_reason, p.ready_message, o.generation}, now);
 
   api::Condition routed{"Routed", "False", "NotRouted", "", o.generation};
   switch (o.route) {
@@ -84,9 +87,7 @@ Json BuildStatus(const Json& previous, const Observation& o,
       routed.reason = "NotReady";
       routed.message = "routed once the container is ready";
       break;
-    case RouteState::kUnknown:
-      routed.message = "not routed";
-      break;
+    case RouteState::kUnknown: routed.message = "not routed"; break;
   }
   api::SetCondition(st, routed, now);
 
@@ -97,8 +98,8 @@ Json BuildStatus(const Json& previous, const Observation& o,
     configured = o.configured
                      ? api::Condition{"Configured", "True", "ProviderConfigured",
                                       "config written from Provider " + o.provider, o.generation}
-                     : api::Condition{"Configured", "False", "ProviderNotReady",
-                                      o.config_message, o.generation};
+                     : api::Condition{"Configured", "False", "ProviderNotReady", o.config_message,
+                                      o.generation};
   }
   api::SetCondition(st, configured, now);
   return st;

@@ -45,8 +45,10 @@ Result<InstanceTemplate> ParseTemplate(const stack::StackSpec& spec, const std::
   if (auto c = t.find("command"); c != t.end() && !c->is_null()) {
     if (c->is_string()) {
       auto split = stack::ShellSplit(c->get<std::string>());
-      if (split.ok()) s.command = *split;
-      else causes.push_back({path + ".command", split.status().message()});
+      if (split.ok())
+        s.command = *split;
+      else
+        causes.push_back({path + ".command", split.status().message()});
     } else if (c->is_array()) {
       std::vector<std::string> args;
       for (const auto& a : *c) {
@@ -57,13 +59,17 @@ Result<InstanceTemplate> ParseTemplate(const stack::StackSpec& spec, const std::
   }
   if (auto e = t.find("env"); e != t.end()) {
     auto env = stack::ParseEnv(*e, path + ".env");
-    if (env.ok()) s.env = std::move(*env);
-    else add(env.status());
+    if (env.ok())
+      s.env = std::move(*env);
+    else
+      add(env.status());
   }
   if (auto h = t.find("healthcheck"); h != t.end() && h->is_object()) {
     auto hc = stack::ParseHealth(*h, path + ".healthcheck");
-    if (hc.ok()) s.healthcheck = *hc;
-    else add(hc.status());
+    if (hc.ok())
+      s.healthcheck = *hc;
+    else
+      add(hc.status());
   }
   if (auto r = t.find("resources"); r != t.end() && r->is_object()) {
     if (auto c = r->find("cpus"); c != r->end()) {
@@ -72,7 +78,8 @@ Result<InstanceTemplate> ParseTemplate(const stack::StackSpec& spec, const std::
     s.memory = Str(*r, "memory");
   }
   if (auto l = t.find("labels"); l != t.end() && l->is_object()) {
-    for (const auto& [k, v] : l->items()) s.labels[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (const auto& [k, v] : l->items())
+      s.labels[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
   s.user = Str(t, "user");
   s.restart = Str(t, "restart", "unless-stopped");
@@ -115,8 +122,9 @@ Result<RouterInfo> RouterOf(const api::ObjectRef& stack_ref, const stack::StackS
   }
   auto svc = spec.services.find(r.spec.service);
   if (svc == spec.services.end()) {
-    return Status::Invalid("router service not found",
-                           {{"spec.router.service", "no service named \"" + r.spec.service + "\""}});
+    return Status::Invalid(
+        "router service not found",
+        {{"spec.router.service", "no service named \"" + r.spec.service + "\""}});
   }
   r.network_key = r.spec.network;
   if (r.network_key.empty() && !svc->second.networks.empty()) {

@@ -32,10 +32,10 @@ std::vector<std::string> TemplateNames(const stack::StackSpec& spec);
 // A Stack's router as an Instance sees it.
 struct RouterInfo {
   stack::RouterSpec spec;
-  int listen_port = 80;        // spec.router.listenPort: where nginx listens in its container
-  std::string network_key;     // router.network, else the router service's first network
-  std::string network_name;    // its Docker name
-  std::string conf_dir;        // host directory of the conf.d files
+  int listen_port = 80;      // spec.router.listenPort: where nginx listens in its container
+  std::string network_key;   // router.network, else the router service's first network
+  std::string network_name;  // its Docker name
+  std::string conf_dir;      // host directory of the conf.d files
 };
 
 // The router of `stack` (whose data directory is `stack_dir`). NotFound when

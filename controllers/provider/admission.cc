@@ -57,7 +57,8 @@ Status ProviderAdmission::Admit(registry::Operation op, api::Object& obj, const 
       if (c.provider != obj.name()) continue;
       auto self = stack::ServiceSelfAddress(st.ref(), parsed->services.at(c.service));
       if (std::string hit = stack::FindSelfLoop(self, base_url); !hit.empty()) {
-        causes.push_back({"spec.baseURL", LoopMessage("baseURL", c.service, st.ref(), hit, c.field)});
+        causes.push_back(
+            {"spec.baseURL", LoopMessage("baseURL", c.service, st.ref(), hit, c.field)});
       }
     }
   }
@@ -65,8 +66,7 @@ Status ProviderAdmission::Admit(registry::Operation op, api::Object& obj, const 
   return Status::Invalid("Provider \"" + obj.name() + "\" is invalid", std::move(causes));
 }
 
-Status StackProviderAdmission::Admit(registry::Operation op, api::Object& obj,
-                                     const api::Object*) {
+Status StackProviderAdmission::Admit(registry::Operation op, api::Object& obj, const api::Object*) {
   if (op == registry::Operation::kDelete || obj.being_deleted()) return Status::Ok();
   auto parsed = stack::ParseStackSpec(obj.spec());
   if (!parsed.ok()) return Status::Ok();  // StackAdmission reports it

@@ -70,8 +70,9 @@ std::string EnvText(const stack::ServiceSpec& svc, const std::vector<api::Object
       value = Join(models, ",");
     } else if (src.ref_key == "model") {
       const Json& ms = p->spec().value("models", Json::array());
-      value = p->spec().value(
-          "defaultModel", ms.is_array() && !ms.empty() && ms[0].is_string() ? ms[0].get<std::string>() : "");
+      value = p->spec().value("defaultModel", ms.is_array() && !ms.empty() && ms[0].is_string()
+                                                  ? ms[0].get<std::string>()
+                                                  : "");
     } else {
       value = p->spec().value(src.ref_key, "");
     }
@@ -154,7 +155,8 @@ Result<std::vector<PreviewItem>> PreviewChange(registry::Registry& registry,
         items.push_back(std::move(item));
       }
       bool env_touched = std::any_of(svc.env.begin(), svc.env.end(), [&](const auto& e) {
-        return e.second.type == stack::EnvSource::Type::kProvider && touched_name(e.second.ref_name);
+        return e.second.type == stack::EnvSource::Type::kProvider &&
+               touched_name(e.second.ref_name);
       });
       if (env_touched) {
         PreviewItem item{consumer, name, "env", "", ""};

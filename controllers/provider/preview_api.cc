@@ -21,8 +21,8 @@ apiserver::Response PreviewApi::Handle(const apiserver::Request& req) {
   registry::WriteOptions opts;
   opts.dry_run = true;
   opts.field_manager = req.Query("fieldManager", "berth");
-  auto merged = registry_.Patch(kind, s[3], s[5], registry::PatchType::kApply, req.body, false,
-                                opts);
+  auto merged =
+      registry_.Patch(kind, s[3], s[5], registry::PatchType::kApply, req.body, false, opts);
   if (!merged.ok()) return apiserver::ErrorResponse(merged.status(), subject);
   auto items = PreviewChange(registry_, *merged);
   if (!items.ok()) return apiserver::ErrorResponse(items.status(), subject);

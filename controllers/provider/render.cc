@@ -29,7 +29,9 @@ std::string Quoted(const std::string& s) {
   return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string Where(const api::Object& p) { return "Provider \"" + p.name() + "\""; }
+std::string Where(const api::Object& p) {
+  return "Provider \"" + p.name() + "\"";
+}
 
 }  // namespace
 
@@ -52,7 +54,8 @@ Result<std::string> RenderInstanceConfig(const api::Object& provider, const std:
   std::string type = Str(spec, "type");
   std::string base = Str(spec, "baseURL");
   if (base.empty()) {
-    return Status::Invalid(Where(provider) + " has no baseURL", {{"spec.baseURL", "Required value"}});
+    return Status::Invalid(Where(provider) + " has no baseURL",
+                           {{"spec.baseURL", "Required value"}});
   }
   if (api_key.empty() && type != "vllm") {
     return Status::Invalid(Where(provider) + " has no API key (apiKeySecretRef)",

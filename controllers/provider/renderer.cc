@@ -45,9 +45,8 @@ std::string RenderVersion(const stack::ConfigFileSpec& file,
 Result<std::string> ProviderConfigRenderer::Render(const std::string& ns,
                                                    const stack::ConfigFileSpec& file) {
   BERTH_ASSIGN_OR_RETURN(registry::ObjectList list, registry_.List("Provider", ns));
-  return RenderConfigFile(file, list.items, [this](const api::Object& p) {
-    return ResolveApiKey(registry_, p);
-  });
+  return RenderConfigFile(file, list.items,
+                          [this](const api::Object& p) { return ResolveApiKey(registry_, p); });
 }
 
 std::string ProviderConfigRenderer::Version(const std::string& ns,

@@ -14,8 +14,7 @@ namespace {
 using api::Json;
 
 api::Condition ReadyCondition(registry::Registry& registry, const api::Object& p) {
-  api::Condition c{"Ready", "True", "KeyFound", "the API key Secret holds the key",
-                   p.generation()};
+  api::Condition c{"Ready", "True", "KeyFound", "the API key Secret holds the key", p.generation()};
   const Json& spec = p.spec();
   if (!spec.is_object() || !spec.contains("apiKeySecretRef")) {
     c.reason = "NoKeyNeeded";
@@ -98,8 +97,8 @@ runtime::Controller& AddProviderController(runtime::Manager& manager, registry::
   copts.name = "provider";
   copts.workers = workers;
   copts.clock = &clock;
-  runtime::Controller& controller = manager.AddController(
-      copts, std::make_unique<ProviderStatusReconciler>(registry, clock));
+  runtime::Controller& controller =
+      manager.AddController(copts, std::make_unique<ProviderStatusReconciler>(registry, clock));
 
   auto informer = [&](const std::string& kind) -> runtime::Informer& {
     runtime::InformerOptions o;

@@ -106,7 +106,9 @@ std::string RenderCommonConf(int listen_port) {
   return o;
 }
 
-bool IsBerthFile(std::string_view content) { return content.starts_with(kRouteMarker); }
+bool IsBerthFile(std::string_view content) {
+  return content.starts_with(kRouteMarker);
+}
 
 bool LooksLikeRouteFile(std::string_view name, std::string_view ns) {
   if (name == kCommonFile) return false;

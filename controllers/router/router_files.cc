@@ -124,8 +124,8 @@ Status RouterFiles::TestAndReload(const RouterTarget& router) {
 void RouterFiles::ApplyBatch(const RouterTarget& router, const std::vector<Pending*>& batch) {
   State& s = StateFor(router.key);
   std::vector<Item> items;
-  items.push_back({FileChange{kCommonFile, RenderCommonConf(router.listen_port)}, {}, false,
-                   nullptr});
+  items.push_back(
+      {FileChange{kCommonFile, RenderCommonConf(router.listen_port)}, {}, false, nullptr});
   for (Pending* p : batch) items.push_back({p->change, {}, false, &p->result});
 
   bool any = false;

@@ -9,7 +9,8 @@ namespace berth::stack {
 namespace {
 
 Status Bad(std::string_view what, std::string_view input, std::string_view why) {
-  return Status::Invalid(std::string(what) + " \"" + std::string(input) + "\": " + std::string(why));
+  return Status::Invalid(std::string(what) + " \"" + std::string(input) +
+                         "\": " + std::string(why));
 }
 
 bool ParsePortNumber(std::string_view s, int* out) {
@@ -59,8 +60,15 @@ Result<std::vector<PortMapping>> ParsePort(std::string_view spec) {
   std::string host_range, container_range;
   switch (parts.size()) {
     case 1: container_range = parts[0]; break;
-    case 2: host_range = parts[0]; container_range = parts[1]; break;
-    case 3: host_ip = parts[0]; host_range = parts[1]; container_range = parts[2]; break;
+    case 2:
+      host_range = parts[0];
+      container_range = parts[1];
+      break;
+    case 3:
+      host_ip = parts[0];
+      host_range = parts[1];
+      container_range = parts[2];
+      break;
     default: return Bad("port", spec, "expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]");
   }
   int c_start = 0, c_end = 0;
@@ -140,13 +148,20 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view s) {
     while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
     std::string_view unit = s.substr(ustart, i - ustart);
     double factor = 0;
-    if (unit == "ns") factor = 1e-6;
-    else if (unit == "us" || unit == "µs") factor = 1e-3;
-    else if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60000;
-    else if (unit == "h") factor = 3600000;
-    else return Bad("duration", s, "unit must be one of ns, us, ms, s, m, h");
+    if (unit == "ns")
+      factor = 1e-6;
+    else if (unit == "us" || unit == "µs")
+      factor = 1e-3;
+    else if (unit == "ms")
+      factor = 1;
+    else if (unit == "s")
+      factor = 1000;
+    else if (unit == "m")
+      factor = 60000;
+    else if (unit == "h")
+      factor = 3600000;
+    else
+      return Bad("duration", s, "unit must be one of ns, us, ms, s, m, h");
     total_ms += num * factor;
   }
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(total_ms)));
@@ -164,15 +179,23 @@ Result<int64_t> ParseBytes(std::string_view s) {
     return Bad("size", s, "bad number");
   }
   std::string unit = ToLower(t.substr(i));
-  if (unit.ends_with("ib")) unit = unit.substr(0, unit.size() - 2);
-  else if (unit.ends_with("i") || unit.ends_with("b")) unit = unit.substr(0, unit.size() - 1);
+  if (unit.ends_with("ib"))
+    unit = unit.substr(0, unit.size() - 2);
+  else if (unit.ends_with("i") || unit.ends_with("b"))
+    unit = unit.substr(0, unit.size() - 1);
   double factor = 0;
-  if (unit.empty()) factor = 1;
-  else if (unit == "k") factor = 1024.0;
-  else if (unit == "m") factor = 1024.0 * 1024;
-  else if (unit == "g") factor = 1024.0 * 1024 * 1024;
-  else if (unit == "t") factor = 1024.0 * 1024 * 1024 * 1024;
-  else return Bad("size", s, "unit must be b, k, m, g or t (optionally with i/b)");
+  if (unit.empty())
+    factor = 1;
+  else if (unit == "k")
+    factor = 1024.0;
+  else if (unit == "m")
+    factor = 1024.0 * 1024;
+  else if (unit == "g")
+    factor = 1024.0 * 1024 * 1024;
+  else if (unit == "t")
+    factor = 1024.0 * 1024 * 1024 * 1024;
+  else
+    return Bad("size", s, "unit must be b, k, m, g or t (optionally with i/b)");
   return static_cast<int64_t>(std::llround(num * factor));
 }
 

@@ -22,7 +22,9 @@ bool OwnedBy(const docker::Labels& l, const api::ObjectRef& ref, const std::stri
          o->second == ref.ToString() && !labels::OtherCluster(l, cluster);
 }
 
-std::string DirOf(const std::string& path) { return path.substr(0, path.find_last_of('/')); }
+std::string DirOf(const std::string& path) {
+  return path.substr(0, path.find_last_of('/'));
+}
 
 const char* ActionName(Action::Type t) {
   switch (t) {
@@ -66,13 +68,16 @@ Status StackReconciler::EnsureImage(const api::Object& stack, const ServiceSpec&
     if (img.ok()) return Status::Ok();
     if (img.status().code() != Code::kNotFound) return img.status();
     if (svc.pull_policy == "Never") {
-      return Status::NotFound("image " + svc.image + " is not present and imagePullPolicy is Never");
+      return Status::NotFound("image " + svc.image +
+                              " is not present and imagePullPolicy is Never");
     }
   }
   events_.Record(stack, EventType::kNormal, "Pulling", "Pull", "pulling image " + svc.image);
   Status st = docker_.PullImage(
       svc.image, nullptr,
-      [&](const docker::PullProgress& p) { spdlog::debug("pull {}: {} {}", svc.image, p.id, p.status); },
+      [&](const docker::PullProgress& p) {
+        spdlog::debug("pull {}: {} {}", svc.image, p.id, p.status);
+      },
       opts_.pull_timeout);
   if (!st.ok()) {
     events_.Record(stack, EventType::kWarning, "PullFailed", "Pull",
@@ -87,11 +92,14 @@ Status StackReconciler::CreateService(const api::Object& stack, const ServiceSpe
                                       const Action& action, const RenderedService& rendered,
                                       const std::string& hash) {
   auto grace = std::chrono::duration_cast<std::chrono::seconds>(svc.stop_grace);
-  for (const std::string& id : action.remove_first) BERTH_RETURN_IF_ERROR(RemoveContainer(id, grace));
+  for (const std::string& id : action.remove_first)
+    BERTH_RETURN_IF_ERROR(RemoveContainer(id, grace));
   for (const HostFile& f : rendered.files) {
     BERTH_RETURN_IF_ERROR(fs_.MakeDirs(DirOf(f.path), f.secret ? 0700 : 0755));
     Status st = fs_.WriteFileAtomic(f.path, f.content, f.mode);
-    if (!st.ok()) return Status(st.code(), "writing " + (f.secret ? std::string("a secret file") : f.path) + " failed");
+    if (!st.ok())
+      return Status(st.code(),
+                    "writing " + (f.secret ? std::string("a secret file") : f.path) + " failed");
   }
   for (const std::string& dir : rendered.bind_dirs) BERTH_RETURN_IF_ERROR(fs_.MakeDirs(dir, 0755));
   BERTH_RETURN_IF_ERROR(EnsureImage(stack, svc));
@@ -157,9 +165,9 @@ StackReconciler::Outcome StackReconciler::Execute(
       if (id.ok()) {
         std::lock_guard lock(mu_);
         network_owner_[ns.name] = ref;
-        events_.Record(stack, EventType::kNormal, "NetworkCreated", "Create",
-                       "created network " + ns.name + (d.internal ? " (internal)" : "") + ": " +
-                           a.reason);
+        events_.Record(
+            stack, EventType::kNormal, "NetworkCreated", "Create",
+            "created network " + ns.name + (d.internal ? " (internal)" : "") + ": " + a.reason);
       } else if (id.status().code() == Code::kConflict) {
         auto other = docker_.InspectNetwork(ns.name);
         if (!(other.ok() && OwnedBy(other->labels, ref, opts_.cluster_id))) {
@@ -171,14 +179,16 @@ StackReconciler::Outcome StackReconciler::Execute(
     } else if (a.type == Action::Type::kRemoveNetwork) {
       Status st = docker_.RemoveNetwork(a.id);
       if (!st.ok() && st.code() != Code::kNotFound) {
-        spdlog::info("stack {}: network {} not removed yet: {}", ref.ToString(), a.id, st.message());
+        spdlog::info("stack {}: network {} not removed yet: {}", ref.ToString(), a.id,
+                     st.message());
       }
     } else if (a.type == Action::Type::kCreateVolume) {
       const VolumeDecl& d = spec.volumes.at(a.key);
       std::string name = volume_names.at(a.key);
       auto existing = docker_.InspectVolume(name);
       if (existing.ok() && !OwnedBy(existing->labels, ref, opts_.cluster_id)) {
-        problem("volume name " + name + " is taken by a volume berth does not manage "
+        problem("volume name " + name +
+                " is taken by a volume berth does not manage "
                 "(declare it external to use it)");
         continue;
       }
@@ -193,7 +203,8 @@ StackReconciler::Outcome StackReconciler::Execute(
       if (!made.ok()) {
         problem("create volume " + name + ": " + made.status().message());
       } else if (!existing.ok()) {
-        events_.Record(stack, EventType::kNormal, "VolumeCreated", "Create", "created volume " + name);
+        events_.Record(stack, EventType::kNormal, "VolumeCreated", "Create",
+                       "created volume " + name);
       }
     } else if (a.type == Action::Type::kRemoveContainer) {
       Status st = RemoveContainer(a.id, std::chrono::seconds(10));
@@ -245,8 +256,7 @@ StackReconciler::Outcome StackReconciler::Execute(
                              "reconnected service " + name + " to network " + a.key);
             }
             break;
-          default:
-            break;
+          default: break;
         }
         if (!st.ok()) break;
       }

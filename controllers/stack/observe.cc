@@ -21,10 +21,9 @@ std::string Label(const docker::Labels& l, const char* key) {
 
 }  // namespace
 
-Result<Observed> StackReconciler::Observe(
-    const api::ObjectRef& ref, const StackSpec& spec,
-    const std::map<std::string, std::string>& network_names,
-    const std::map<std::string, std::string>& volume_names) {
+Result<Observed> StackReconciler::Observe(const api::ObjectRef& ref, const StackSpec& spec,
+                                          const std::map<std::string, std::string>& network_names,
+                                          const std::map<std::string, std::string>& volume_names) {
   Observed obs;
   BERTH_ASSIGN_OR_RETURN(auto containers, docker_.ListContainers(labels::OwnerFilter(ref)));
   for (const docker::ContainerSummary& summary : containers) {
@@ -60,8 +59,7 @@ Result<Observed> StackReconciler::Observe(
     std::string key = Label(n.labels, labels::kNetwork);
     ObservedNetwork on{n.id, n.name, n.internal};
     auto decl = spec.networks.find(key);
-    if (decl != spec.networks.end() && !decl->second.external &&
-        !obs.networks.count(key)) {
+    if (decl != spec.networks.end() && !decl->second.external && !obs.networks.count(key)) {
       obs.networks[key] = on;
     } else {
       obs.stray_networks.push_back(on);

@@ -12,7 +12,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::system_clock;
 
-constexpr seconds kFastExit{10};          // an exit this soon after start counts as a crash
+constexpr seconds kFastExit{10};             // an exit this soon after start counts as a crash
 constexpr milliseconds kPollStarting{2000};  // while containers start (events usually wake sooner)
 constexpr milliseconds kPollWaiting{5000};
 
@@ -51,7 +51,8 @@ const ObservedContainer* PickCurrent(const std::vector<const ObservedContainer*>
                                      std::vector<const ObservedContainer*>* stale) {
   const ObservedContainer* current = nullptr;
   for (const ObservedContainer* c : all) {
-    if (c->hash == hash && (current == nullptr || (c->state == "running" && current->state != "running"))) {
+    if (c->hash == hash &&
+        (current == nullptr || (c->state == "running" && current->state != "running"))) {
       current = c;
     }
   }
@@ -89,7 +90,7 @@ void PlanService(const PlanInput& in, const ServiceSpec& svc, const PreviousServ
     }
     Action a{Action::Type::kCreateContainer, svc.name, "", "", {}, ""};
     for (const ObservedContainer* c : stale) a.remove_first.push_back(c->id);
-    a.reason = !stale.empty()              ? "spec changed"
+    a.reason = !stale.empty()               ? "spec changed"
                : !prev.container_id.empty() ? "container missing"
                                             : "created";
     sp.actions.push_back(std::move(a));
@@ -133,9 +134,9 @@ void PlanService(const PlanInput& in, const ServiceSpec& svc, const PreviousServ
   }
   if (current->state == "restarting" || current->state == "removing") {
     sp.phase = "Starting";
-    sp.message = current->state == "restarting" ? "restarting after exit code " +
-                                                      std::to_string(current->exit_code)
-                                                : "being removed";
+    sp.message = current->state == "restarting"
+                     ? "restarting after exit code " + std::to_string(current->exit_code)
+                     : "being removed";
     return;
   }
   if (current->state == "paused") {
@@ -161,7 +162,11 @@ void PlanService(const PlanInput& in, const ServiceSpec& svc, const PreviousServ
                            : milliseconds(0);
   auto due = current->finished_at + delay;
   if (current->state == "created" || in.now >= due) {
-    sp.actions.push_back({Action::Type::kStartContainer, svc.name, "", current->id, {},
+    sp.actions.push_back({Action::Type::kStartContainer,
+                          svc.name,
+                          "",
+                          current->id,
+                          {},
                           current->state == "created" ? "created" : "container stopped"});
     sp.phase = "Starting";
     sp.message = "starting container";
@@ -185,7 +190,8 @@ void PlanJob(const PlanInput& in, const ServiceSpec& svc, const PreviousService&
     sp.ready = true;
     sp.container_id = current ? current->id : prev.container_id;
     if (current) FillFromContainer(sp, current);
-    for (const ObservedContainer* c : stale) sp.actions.push_back(Remove(c, svc.name, "superseded"));
+    for (const ObservedContainer* c : stale)
+      sp.actions.push_back(Remove(c, svc.name, "superseded"));
     return;
   }
   if (current == nullptr) {
@@ -213,7 +219,8 @@ void PlanJob(const PlanInput& in, const ServiceSpec& svc, const PreviousService&
   }
   if (current->state == "created") {
     if (deps_ok) {
-      sp.actions.push_back({Action::Type::kStartContainer, svc.name, "", current->id, {}, "job run"});
+      sp.actions.push_back(
+          {Action::Type::kStartContainer, svc.name, "", current->id, {}, "job run"});
       sp.phase = "Starting";
     } else {
       sp.phase = "Waiting";
@@ -375,8 +382,10 @@ Plan MakePlan(const PlanInput& in) {
   // Stack-level summary.
   plan.ready = plan.problems.empty();
   for (const auto& [name, sp] : plan.services) {
-    if (sp.ready) ++plan.ready_count;
-    else plan.ready = false;
+    if (sp.ready)
+      ++plan.ready_count;
+    else
+      plan.ready = false;
     if (sp.degraded) plan.degraded = true;
     if (!sp.actions.empty()) plan.progressing = true;
     if (sp.phase == "Starting" || (sp.phase == "Running" && !sp.ready)) {

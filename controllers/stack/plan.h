@@ -42,12 +42,12 @@ struct ObservedNetwork {
 };
 
 struct Observed {
-  std::vector<ObservedContainer> containers;         // every container the Stack owns
-  std::map<std::string, ObservedNetwork> networks;   // owned networks by key
-  std::vector<ObservedNetwork> stray_networks;       // owned networks no key declares
-  std::set<std::string> external_networks;           // external network names that exist
-  std::set<std::string> volumes;                     // Docker volume names that exist
-  std::set<std::string> external_volumes_missing;    // declared external volumes not found
+  std::vector<ObservedContainer> containers;        // every container the Stack owns
+  std::map<std::string, ObservedNetwork> networks;  // owned networks by key
+  std::vector<ObservedNetwork> stray_networks;      // owned networks no key declares
+  std::set<std::string> external_networks;          // external network names that exist
+  std::set<std::string> volumes;                    // Docker volume names that exist
+  std::set<std::string> external_volumes_missing;   // declared external volumes not found
 };
 
 // What the previous status recorded for a service (status.services.<name>).
@@ -55,8 +55,8 @@ struct PreviousService {
   std::string phase;
   std::string hash;
   std::string container_id;
-  int attempts = 0;      // runs of a job for `hash`
-  int crash_count = 0;   // fast consecutive exits of a service
+  int attempts = 0;     // runs of a job for `hash`
+  int crash_count = 0;  // fast consecutive exits of a service
   std::string last_error;
   // The container exit the counts above already include (status finishedAt).
   std::chrono::system_clock::time_point finished_at{};
@@ -75,20 +75,20 @@ struct PlanInput {
 
 struct Action {
   enum class Type {
-    kCreateNetwork,     // key
-    kRemoveNetwork,     // network id (owned)
-    kCreateVolume,      // key
-    kRemoveContainer,   // container id (owned)
-    kCreateContainer,   // service: remove `remove_first`, create, start
-    kStartContainer,    // service, container id
-    kConnectNetwork,    // service, container id, network key
+    kCreateNetwork,    // key
+    kRemoveNetwork,    // network id (owned)
+    kCreateVolume,     // key
+    kRemoveContainer,  // container id (owned)
+    kCreateContainer,  // service: remove `remove_first`, create, start
+    kStartContainer,   // service, container id
+    kConnectNetwork,   // service, container id, network key
   };
   Type type;
   std::string service;
-  std::string key;           // network/volume key
-  std::string id;            // container or network id
+  std::string key;                        // network/volume key
+  std::string id;                         // container or network id
   std::vector<std::string> remove_first;  // container ids to remove before creating
-  std::string reason;        // for the Event: why this action
+  std::string reason;                     // for the Event: why this action
 };
 
 struct ServicePlan {
@@ -111,10 +111,10 @@ struct ServicePlan {
 };
 
 struct Plan {
-  std::vector<Action> infra;  // networks and volumes, run before service actions
+  std::vector<Action> infra;    // networks and volumes, run before service actions
   std::vector<Action> cleanup;  // stray containers and networks, run after
   std::map<std::string, ServicePlan> services;
-  std::vector<std::string> order;  // topological
+  std::vector<std::string> order;     // topological
   std::vector<std::string> problems;  // Degraded reasons not tied to one service
   std::optional<std::chrono::milliseconds> requeue_after;
   int ready_count = 0;

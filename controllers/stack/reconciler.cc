@@ -21,8 +21,13 @@ constexpr std::chrono::milliseconds kAfterAction{500};  // look again soon after
 StackReconciler::StackReconciler(registry::Registry& registry, docker::DockerClient& docker,
                                  runtime::EventRecorder& events, FileSystem& fs, Clock& clock,
                                  StackControllerOptions options, ConfigRenderer* renderer)
-    : registry_(registry), docker_(docker), events_(events), fs_(fs), clock_(clock),
-      opts_(std::move(options)), renderer_(renderer) {}
+    : registry_(registry),
+      docker_(docker),
+      events_(events),
+      fs_(fs),
+      clock_(clock),
+      opts_(std::move(options)),
+      renderer_(renderer) {}
 
 std::string StackReconciler::StackDir(const api::ObjectRef& ref) const {
   return StackDataDir(opts_.data_dir, ref);
@@ -62,14 +67,17 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
   auto parsed = ParseStackSpec(stack.spec());
   if (!parsed.ok()) {
     // Admission should have refused it; say so in status and stop retrying.
-    (void)registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
-      api::SetCondition(o.mutable_status(),
-                        {"Degraded", "True", "InvalidSpec", parsed.status().ToString(),
-                         o.generation()},
-                        clock_.Now());
-      o.mutable_status()["phase"] = "Failed";
-      return Status::Ok();
-    }, /*status=*/true);
+    (void)registry_.Mutate(
+        "Stack", ref.ns, ref.name,
+        [&](api::Object& o) {
+          api::SetCondition(
+              o.mutable_status(),
+              {"Degraded", "True", "InvalidSpec", parsed.status().ToString(), o.generation()},
+              clock_.Now());
+          o.mutable_status()["phase"] = "Failed";
+          return Status::Ok();
+        },
+        /*status=*/true);
     return runtime::TerminalError(parsed.status());
   }
   const StackSpec& spec = *parsed;
@@ -107,18 +115,23 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
         observed.status().code() == Code::kTimeout) {
       // Say so where users look; the controller retries with backoff and the
       // Docker event stream requeues everything once the engine is back.
-      (void)registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
-        api::Json& st = o.mutable_status();
-        api::SetCondition(st, {"Degraded", "True", "EngineUnavailable",
+      (void)registry_.Mutate(
+          "Stack", ref.ns, ref.name,
+          [&](api::Object& o) {
+            api::Json& st = o.mutable_status();
+            api::SetCondition(st,
+                              {"Degraded", "True", "EngineUnavailable",
                                "the Docker engine is unavailable: " + observed.status().message(),
                                o.generation()},
-                          clock_.Now());
-        api::SetCondition(st, {"Ready", "False", "EngineUnavailable",
+                              clock_.Now());
+            api::SetCondition(st,
+                              {"Ready", "False", "EngineUnavailable",
                                "the Docker engine is unavailable", o.generation()},
-                          clock_.Now());
-        st["phase"] = "Degraded";
-        return Status::Ok();
-      }, /*status=*/true);
+                              clock_.Now());
+            st["phase"] = "Degraded";
+            return Status::Ok();
+          },
+          /*status=*/true);
     }
     return observed.status();
   }
@@ -130,8 +143,8 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
     if (sp.container_name.empty()) sp.container_name = ContainerName(ref, spec.services.at(name));
   }
 
-  Outcome outcome = Execute(stack, spec, plan, rendered, in.desired_hash, network_names,
-                            volume_names);
+  Outcome outcome =
+      Execute(stack, spec, plan, rendered, in.desired_hash, network_names, volume_names);
   for (const auto& [name, sp] : plan.services) {
     if (!sp.fetch_logs || sp.container_id.empty()) continue;
     docker::LogsOptions lo;
@@ -160,11 +173,15 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
   api::Json status = BuildStatus(si);
   bool was_ready = stack.status().is_object() && stack.status().value("phase", "") == "Ready";
   if (status != stack.status()) {
-    auto written = registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
-      if (o.generation() != stack.generation()) return Status::Conflict("spec changed meanwhile");
-      o.json()["status"] = status;
-      return Status::Ok();
-    }, /*status=*/true);
+    auto written = registry_.Mutate(
+        "Stack", ref.ns, ref.name,
+        [&](api::Object& o) {
+          if (o.generation() != stack.generation())
+            return Status::Conflict("spec changed meanwhile");
+          o.json()["status"] = status;
+          return Status::Ok();
+        },
+        /*status=*/true);
     if (!written.ok() && written.status().code() != Code::kConflict) return written.status();
     if (!written.ok()) return ReconcileResult{kAfterAction, false};
   }
@@ -175,14 +192,15 @@ Result<ReconcileResult> StackReconciler::ReconcileLive(api::Object stack) {
 
   if (!outcome.errors.empty() || !outcome.problems.empty()) {
     // Retry with the controller's backoff; the status above says what failed.
-    std::string first = !outcome.errors.empty() ? outcome.errors.begin()->first + ": " +
-                                                      outcome.errors.begin()->second
-                                                : outcome.problems.front();
+    std::string first = !outcome.errors.empty()
+                            ? outcome.errors.begin()->first + ": " + outcome.errors.begin()->second
+                            : outcome.problems.front();
     return Status::Unavailable("stack " + ref.ToString() + ": " + first);
   }
   spdlog::debug("stack {}: reconciled in {} ms ({} ready of {})", ref.ToString(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - started).count(),
+                    std::chrono::steady_clock::now() - started)
+                    .count(),
                 plan.ready_count, spec.services.size());
   ReconcileResult result;
   if (outcome.acted) result.requeue_after = kAfterAction;
@@ -200,10 +218,13 @@ Status StackReconciler::Finalize(const api::Object& stack) {
   bool purge = ann.count(kPurgeAnnotation) && ann.at(kPurgeAnnotation) == "true";
   // A Stack deleted before berth wrote its first status has none (null).
   if (!stack.status().is_object() || stack.status().value("phase", "") != "Deleting") {
-    (void)registry_.Mutate("Stack", ref.ns, ref.name, [&](api::Object& o) {
-      o.mutable_status()["phase"] = "Deleting";
-      return Status::Ok();
-    }, /*status=*/true);
+    (void)registry_.Mutate(
+        "Stack", ref.ns, ref.name,
+        [&](api::Object& o) {
+          o.mutable_status()["phase"] = "Deleting";
+          return Status::Ok();
+        },
+        /*status=*/true);
   }
   BERTH_RETURN_IF_ERROR(TearDown(ref, purge, &stack));
   auto done = registry_.Mutate("Stack", ref.ns, ref.name, [](api::Object& o) {

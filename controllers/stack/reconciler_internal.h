@@ -14,7 +14,7 @@ namespace berth::stack {
 struct StackReconciler::Resolved {
   RenderInputs inputs;
   std::map<std::string, std::string> render_errors;  // service -> why
-  std::set<std::string> secret_values;  // to scrub from logs shown in status
+  std::set<std::string> secret_values;               // to scrub from logs shown in status
 };
 
 struct StackReconciler::Outcome : WaveResult {

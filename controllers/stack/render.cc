@@ -84,7 +84,7 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
   docker::ContainerSpec& c = out.container;
   std::vector<FieldCause> causes;
   std::string path = "spec.services." + svc.name;
-  Json resolved = Json::object();        // what references resolve to (content_hash)
+  Json resolved = Json::object();          // what references resolve to (content_hash)
   std::vector<std::string> canonical_env;  // env as the spec hash sees it: no secret values
 
   c.name = ContainerName(in.stack, svc);
@@ -110,14 +110,14 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
         if (is_secret) {
           auto it = in.secrets.find({src.ref_name, src.ref_key});
           if (it == in.secrets.end()) {
-            causes.push_back({epath, "Secret \"" + src.ref_name + "\" has no key \"" +
-                                         src.ref_key + "\" (or does not exist)"});
+            causes.push_back({epath, "Secret \"" + src.ref_name + "\" has no key \"" + src.ref_key +
+                                         "\" (or does not exist)"});
             break;
           }
           value = it->second;
           resolved["secrets"][src.ref_name] = in.secret_versions.count(src.ref_name)
-                                                    ? in.secret_versions.at(src.ref_name)
-                                                    : Sha256Hex(value);
+                                                  ? in.secret_versions.at(src.ref_name)
+                                                  : Sha256Hex(value);
         } else {
           auto it = in.providers.find({src.ref_name, src.ref_key});
           if (it == in.providers.end()) {
@@ -127,8 +127,8 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
           }
           value = it->second;
           resolved["providers"][src.ref_name] = in.provider_versions.count(src.ref_name)
-                                                      ? in.provider_versions.at(src.ref_name)
-                                                      : Sha256Hex(value);
+                                                    ? in.provider_versions.at(src.ref_name)
+                                                    : Sha256Hex(value);
         }
         std::string ref = (is_secret ? "secret:" : "provider:") + src.ref_name + "/" + src.ref_key;
         if (!src.as_file) {
@@ -246,8 +246,10 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
   c.extra_hosts = svc.extra_hosts;
   if (!svc.shm_size.empty()) {
     auto b = ParseBytes(svc.shm_size);
-    if (b.ok()) c.shm_size = *b;
-    else causes.push_back({path + ".shmSize", b.status().message()});
+    if (b.ok())
+      c.shm_size = *b;
+    else
+      causes.push_back({path + ".shmSize", b.status().message()});
   }
   c.runtime = svc.runtime;
   c.cap_add = svc.cap_add;
@@ -259,13 +261,17 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
   }
   if (!svc.cpus.empty()) {
     auto n = ParseNanoCpus(svc.cpus);
-    if (n.ok()) c.nano_cpus = *n;
-    else causes.push_back({path + ".resources.cpus", n.status().message()});
+    if (n.ok())
+      c.nano_cpus = *n;
+    else
+      causes.push_back({path + ".resources.cpus", n.status().message()});
   }
   if (!svc.memory.empty()) {
     auto b = ParseBytes(svc.memory);
-    if (b.ok()) c.memory = *b;
-    else causes.push_back({path + ".resources.memory", b.status().message()});
+    if (b.ok())
+      c.memory = *b;
+    else
+      causes.push_back({path + ".resources.memory", b.status().message()});
   }
   if (svc.gpus) {
     docker::GpuRequest g;

@@ -93,8 +93,8 @@ StackReconciler::Resolved StackReconciler::Resolve(const api::ObjectRef& ref,
     for (const ConfigFileSpec& f : svc.config_files) {
       if (f.render_format.empty()) continue;
       if (renderer_ == nullptr) {
-        r.render_errors[name] = "configFile " + f.path + ": no renderer for format " +
-                                f.render_format;
+        r.render_errors[name] =
+            "configFile " + f.path + ": no renderer for format " + f.render_format;
         continue;
       }
       auto content = renderer_->Render(ref.ns, f);

@@ -33,8 +33,9 @@ bool UsesRenderedConfigs(const api::Object& stack) {
 }
 
 // Requeues the Stacks of `obj`'s namespace for which `uses(stack)` holds.
-runtime::EventHandler RequeueUsers(runtime::Informer& stacks, runtime::Controller& controller,
-                                   std::function<bool(const api::Object&, const api::Object&)> uses) {
+runtime::EventHandler RequeueUsers(
+    runtime::Informer& stacks, runtime::Controller& controller,
+    std::function<bool(const api::Object&, const api::Object&)> uses) {
   auto requeue = [&stacks, &controller, uses](const api::Object& obj) {
     for (const api::Object& s : stacks.List(obj.ns())) {
       if (uses(s, obj)) controller.Enqueue(s.ref());
@@ -90,12 +91,14 @@ StackController AddStackController(runtime::Manager& manager, const StackControl
   secret_opts.resync_period = s.resync_period;
   runtime::Informer& secrets =
       manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, secret_opts));
-  secrets.AddHandler(RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {
-    if (ReferencesSecret(st, o.name())) return true;
-    // A Provider's API key Secret: Stacks using any Provider may depend on it.
-    return UsesRenderedConfigs(st) ||
-           AnyEnv(st, [](const api::Json& v) { return v.is_object() && v.contains("providerRef"); });
-  }));
+  secrets.AddHandler(
+      RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {
+        if (ReferencesSecret(st, o.name())) return true;
+        // A Provider's API key Secret: Stacks using any Provider may depend on it.
+        return UsesRenderedConfigs(st) || AnyEnv(st, [](const api::Json& v) {
+                 return v.is_object() && v.contains("providerRef");
+               });
+      }));
 
   runtime::InformerOptions provider_opts;
   provider_opts.kind = "Provider";
@@ -103,9 +106,10 @@ StackController AddStackController(runtime::Manager& manager, const StackControl
   provider_opts.resync_period = s.resync_period;
   runtime::Informer& providers =
       manager.AddInformer(std::make_unique<runtime::Informer>(*s.registry, provider_opts));
-  providers.AddHandler(RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {
-    return ReferencesProvider(st, o.name());
-  }));
+  providers.AddHandler(
+      RequeueUsers(stacks, controller, [](const api::Object& st, const api::Object& o) {
+        return ReferencesProvider(st, o.name());
+      }));
 
   if (s.docker_events != nullptr) {
     s.docker_events->RegisterOwnerKind("Stack", controller);

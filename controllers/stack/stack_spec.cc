@@ -236,7 +236,8 @@ Result<HealthSpec> ParseHealth(const Json& hc, const std::string& path) {
 Result<StackSpec> ParseStackSpec(const Json& spec) {
   Errors errs;
   StackSpec out;
-  if (!spec.is_object()) return Status::Invalid("spec must be an object", {{"spec", "Required value"}});
+  if (!spec.is_object())
+    return Status::Invalid("spec must be an object", {{"spec", "Required value"}});
   if (auto s = spec.find("services"); s != spec.end() && s->is_object()) {
     for (const auto& [name, svc] : s->items()) {
       out.services[name] = ServiceFrom(name, svc.is_object() ? svc : Json::object(), &errs);

@@ -21,10 +21,10 @@ enum class DependCondition { kHealthy, kCompleted, kStarted };
 struct EnvSource {
   enum class Type { kLiteral, kSecret, kProvider };
   Type type = Type::kLiteral;
-  std::string value;      // literal
-  std::string ref_name;   // Secret or Provider name
-  std::string ref_key;    // Secret key, or Provider field (apiKey, baseURL, ...)
-  bool as_file = false;   // inject as a read-only file plus NAME_FILE
+  std::string value;     // literal
+  std::string ref_name;  // Secret or Provider name
+  std::string ref_key;   // Secret key, or Provider field (apiKey, baseURL, ...)
+  bool as_file = false;  // inject as a read-only file plus NAME_FILE
 };
 
 struct HealthSpec {
@@ -61,8 +61,8 @@ struct ServiceSpec {
   std::optional<std::vector<std::string>> command;
   std::optional<std::vector<std::string>> entrypoint;
   std::map<std::string, EnvSource> env;
-  std::vector<std::string> ports;    // compose short syntax, parsed by compose.h
-  std::vector<std::string> volumes;  // compose short syntax
+  std::vector<std::string> ports;     // compose short syntax, parsed by compose.h
+  std::vector<std::string> volumes;   // compose short syntax
   std::vector<std::string> networks;  // stack network keys; {"default"} when unset
   std::optional<HealthSpec> healthcheck;
   std::string restart;  // no | always | on-failure | unless-stopped

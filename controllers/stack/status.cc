@@ -100,29 +100,28 @@ Json BuildStatus(const StatusInput& in) {
     for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
     return out;
   };
-  api::SetCondition(status,
-                    {"Ready", ready ? "True" : "False",
-                     ready ? "AllServicesReady" : (in.deleting ? "Deleting" : "ServicesNotReady"),
-                     ready ? std::to_string(total) + " services ready"
-                           : join(waiting.empty() ? failed : waiting),
-                     in.generation},
-                    in.now);
-  api::SetCondition(status,
-                    {"Progressing", progressing ? "True" : "False",
-                     progressing ? "Reconciling" : "Stable",
-                     progressing ? "waiting for: " + join(waiting) : "", in.generation},
-                    in.now);
-  std::string reason = !problems.empty()  ? "InfrastructureProblem"
-                       : job_failed       ? "JobFailed"
-                       : !failed.empty()  ? "ServiceFailed"
+  api::SetCondition(
+      status,
+      {"Ready", ready ? "True" : "False",
+       ready ? "AllServicesReady" : (in.deleting ? "Deleting" : "ServicesNotReady"),
+       ready ? std::to_string(total) + " services ready" : join(waiting.empty() ? failed : waiting),
+       in.generation},
+      in.now);
+  api::SetCondition(
+      status,
+      {"Progressing", progressing ? "True" : "False", progressing ? "Reconciling" : "Stable",
+       progressing ? "waiting for: " + join(waiting) : "", in.generation},
+      in.now);
+  std::string reason = !problems.empty()    ? "InfrastructureProblem"
+                       : job_failed         ? "JobFailed"
+                       : !failed.empty()    ? "ServiceFailed"
                        : !unhealthy.empty() ? "ServiceUnhealthy"
                                             : "AsExpected";
   std::vector<std::string> why = problems;
   why.insert(why.end(), failed.begin(), failed.end());
   for (const auto& u : unhealthy) why.push_back(u + " is unhealthy");
-  api::SetCondition(status,
-                    {"Degraded", degraded ? "True" : "False", reason, join(why), in.generation},
-                    in.now);
+  api::SetCondition(
+      status, {"Degraded", degraded ? "True" : "False", reason, join(why), in.generation}, in.now);
   status["phase"] = in.deleting   ? "Deleting"
                     : ready       ? "Ready"
                     : degraded    ? "Degraded"

@@ -29,7 +29,7 @@ struct StatusInput {
   const WaveResult* wave = nullptr;
   std::map<std::string, std::string> network_ids;    // key -> Docker id
   std::map<std::string, std::string> network_names;  // key -> Docker name
-  api::Json previous;  // the status before this reconcile
+  api::Json previous;                                // the status before this reconcile
   std::chrono::system_clock::time_point now{};
 };
 

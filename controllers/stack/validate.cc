@@ -53,8 +53,9 @@ std::string PortText(const Published& p) {
 // sends requests to: a token issuer or audience, the URL it is reached at,
 // where browsers come back to. A service naming itself there is no loop.
 bool NamesItsOwnAddress(const std::string& key) {
-  static const char* const kSelf[] = {"issuer", "audience", "public_url", "external_url",
-                                      "self_url", "site_url", "callback", "redirect", "origin"};
+  static const char* const kSelf[] = {"issuer",       "audience", "public_url",
+                                      "external_url", "self_url", "site_url",
+                                      "callback",     "redirect", "origin"};
   std::string lower = ToLower(key);
   for (const char* s : kSelf) {
     if (lower.find(s) != std::string::npos) return true;
@@ -62,16 +63,17 @@ bool NamesItsOwnAddress(const std::string& key) {
   return false;
 }
 
-void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc, std::vector<FieldCause>* causes) {
+void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc,
+                std::vector<FieldCause>* causes) {
   SelfAddress self = ServiceSelfAddress(ref, svc);
   auto loops = [&](const std::string& text) { return FindSelfLoop(self, text); };
   std::string base = "spec.services." + svc.name;
   for (const auto& [key, src] : svc.env) {
     if (src.type != EnvSource::Type::kLiteral || NamesItsOwnAddress(key)) continue;
     if (std::string hit = loops(src.value); !hit.empty()) {
-      causes->push_back({base + ".env." + key,
-                         "Invalid value: points back at service \"" + svc.name + "\" itself (" +
-                             hit + "): requests would loop through the gateway"});
+      causes->push_back({base + ".env." + key, "Invalid value: points back at service \"" +
+                                                   svc.name + "\" itself (" + hit +
+                                                   "): requests would loop through the gateway"});
     }
   }
   for (size_t i = 0; i < svc.config_files.size(); ++i) {
@@ -86,7 +88,8 @@ void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc, std::vector<F
 }  // namespace
 
 std::vector<std::pair<std::string, int>> FindUrls(const std::string& text) {
-  static const std::regex re(R"(([A-Za-z][A-Za-z0-9+.-]*)://(\[[^\]]*\]|[A-Za-z0-9._-]+)(:([0-9]{1,5}))?)");
+  static const std::regex re(
+      R"(([A-Za-z][A-Za-z0-9+.-]*)://(\[[^\]]*\]|[A-Za-z0-9._-]+)(:([0-9]{1,5}))?)");
   std::vector<std::pair<std::string, int>> out;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
        ++it) {
@@ -170,8 +173,8 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
                                                      "\" is also service " + names[cname] +
                                                      "'s container name"});
     } else if (other_names.count(cname)) {
-      causes.push_back({base + ".containerName",
-                        "Duplicate value: \"" + cname + "\" is used by another Stack"});
+      causes.push_back(
+          {base + ".containerName", "Duplicate value: \"" + cname + "\" is used by another Stack"});
     }
     names[cname] = name;
 
@@ -179,9 +182,9 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
     for (size_t i = 0; i < svc.networks.size(); ++i) {
       auto it = spec.networks.find(svc.networks[i]);
       if (it == spec.networks.end()) {
-        causes.push_back({base + ".networks[" + std::to_string(i) + "]",
-                          "Not found: network \"" + svc.networks[i] +
-                              "\" is not declared in spec.networks"});
+        causes.push_back(
+            {base + ".networks[" + std::to_string(i) + "]",
+             "Not found: network \"" + svc.networks[i] + "\" is not declared in spec.networks"});
         all_internal = false;
       } else if (!it->second.internal) {
         all_internal = false;
@@ -195,9 +198,10 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
       }
     }
     if (all_internal && publishes) {
-      causes.push_back({base + ".ports", "Forbidden: the service is only on internal networks, "
-                                         "which have no route to the host; a published port "
-                                         "would not be reachable"});
+      causes.push_back({base + ".ports",
+                        "Forbidden: the service is only on internal networks, "
+                        "which have no route to the host; a published port "
+                        "would not be reachable"});
     }
     for (size_t i = 0; i < svc.volumes.size(); ++i) {
       std::string vpath = base + ".volumes[" + std::to_string(i) + "]";
@@ -205,8 +209,8 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
       if (!v.ok()) {
         causes.push_back({vpath, v.status().message()});
       } else if (v->type == VolumeMount::Type::kNamed && !spec.volumes.count(v->source)) {
-        causes.push_back({vpath, "Not found: volume \"" + v->source +
-                                     "\" is not declared in spec.volumes"});
+        causes.push_back(
+            {vpath, "Not found: volume \"" + v->source + "\" is not declared in spec.volumes"});
       }
     }
     for (size_t i = 0; i < svc.config_files.size(); ++i) {
@@ -223,8 +227,8 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
   }
   if (spec.router) {
     if (!spec.services.count(spec.router->service)) {
-      causes.push_back({"spec.router.service", "Not found: no service named \"" +
-                                                   spec.router->service + "\""});
+      causes.push_back(
+          {"spec.router.service", "Not found: no service named \"" + spec.router->service + "\""});
     }
     if (!spec.router->network.empty() && !spec.networks.count(spec.router->network)) {
       causes.push_back({"spec.router.network", "Not found: network \"" + spec.router->network +

@@ -19,7 +19,7 @@ namespace berth::controllers {
 struct ControllersConfig {
   std::string data_dir;
   std::string docker_endpoint = "unix:///var/run/docker.sock";
-  std::string identity;     // leader-election identity; generated when empty
+  std::string identity;  // leader-election identity; generated when empty
   bool leader_elect = true;
   bool run_controllers = true;  // false: admission checks only (API-only server)
   int workers = 4;

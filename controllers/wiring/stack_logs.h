@@ -12,8 +12,8 @@ class StackLogs : public apiserver::LogSource {
  public:
   StackLogs(registry::Registry& registry, docker::DockerClient& docker)
       : registry_(registry), docker_(docker) {}
-  Status Stream(const api::ObjectRef& ref, const std::string& service, bool follow,
-                int tail_lines, const std::function<bool(std::string_view chunk)>& sink) override;
+  Status Stream(const api::ObjectRef& ref, const std::string& service, bool follow, int tail_lines,
+                const std::function<bool(std::string_view chunk)>& sink) override;
 
  private:
   registry::Registry& registry_;

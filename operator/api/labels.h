@@ -11,12 +11,12 @@ namespace berth::api::labels {
 
 inline constexpr const char* kManagedBy = "berth.dev/managed-by";
 inline constexpr const char* kManagedByValue = "berth";
-inline constexpr const char* kOwner = "berth.dev/owner";        // Kind/namespace/name
-inline constexpr const char* kService = "berth.dev/service";    // a Stack's service
+inline constexpr const char* kOwner = "berth.dev/owner";      // Kind/namespace/name
+inline constexpr const char* kService = "berth.dev/service";  // a Stack's service
 inline constexpr const char* kSpecHash = "berth.dev/spec-hash";
-inline constexpr const char* kNetwork = "berth.dev/network";    // a Stack's network key
-inline constexpr const char* kVolume = "berth.dev/volume";      // a Stack's volume key
-inline constexpr const char* kRole = "berth.dev/role";          // service | job | instance
+inline constexpr const char* kNetwork = "berth.dev/network";  // a Stack's network key
+inline constexpr const char* kVolume = "berth.dev/volume";    // a Stack's volume key
+inline constexpr const char* kRole = "berth.dev/role";        // service | job | instance
 // The identity of the store whose controllers made the object (a UUID kept in
 // the store). Several berth stores may share one Docker engine: an object
 // labelled with another cluster belongs to another berth and is never touched.

@@ -3,10 +3,9 @@
 // reads. Value type; thread-compatible.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +51,7 @@ class Object {
   // The metadata object; an empty object when absent.
   const Json& metadata() const;
   Json& mutable_metadata();
-  const Json& spec() const;  // null when absent
+  const Json& spec() const;    // null when absent
   const Json& status() const;  // null when absent
   Json& mutable_status();
 

@@ -42,8 +42,8 @@ Status CheckDestination(const Json& doc, const Json& op) {
         if (holder.is_object()) {
           holder.erase(f.back());
         } else if (holder.is_array()) {
-          holder.erase(holder.begin() + static_cast<std::ptrdiff_t>(
-                                            std::strtoull(f.back().c_str(), nullptr, 10)));
+          holder.erase(holder.begin() +
+                       static_cast<std::ptrdiff_t>(std::strtoull(f.back().c_str(), nullptr, 10)));
         }
       }
       in = &moved;
@@ -76,9 +76,9 @@ Result<Json> ApplyJsonPatch(const Json& target, const Json& patch) {
     try {
       out = out.patch(Json::array({op}));
     } catch (const Json::out_of_range& e) {
-      return Status::Invalid(where + " (" + op["op"].get<std::string>() + " " + path +
-                                 ") failed: " + e.what(),
-                             {{path, e.what()}});
+      return Status::Invalid(
+          where + " (" + op["op"].get<std::string>() + " " + path + ") failed: " + e.what(),
+          {{path, e.what()}});
     } catch (const Json::exception& e) {
       std::string what = e.what();
       // nlohmann reports a failed "test" and malformed operations as other_error.

@@ -36,9 +36,7 @@ class RegistryMetrics final : public ApiMetrics {
   void WatchOpened() override { open_watches_.Set(static_cast<double>(++open_)); }
   void WatchClosed() override { open_watches_.Set(static_cast<double>(--open_)); }
   int64_t OpenWatches() const override { return open_.load(); }
-  void SetStoreRevision(int64_t revision) override {
-    revision_.Set(static_cast<double>(revision));
-  }
+  void SetStoreRevision(int64_t revision) override { revision_.Set(static_cast<double>(revision)); }
   std::string Render() const override { return m_.Render(); }
 
  private:

@@ -11,7 +11,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string Key(std::string_view name) { return std::string(kTokenPrefix) + std::string(name); }
+std::string Key(std::string_view name) {
+  return std::string(kTokenPrefix) + std::string(name);
+}
 
 // Compares two equal-length hex digests without an early exit.
 bool SameDigest(std::string_view a, std::string_view b) {

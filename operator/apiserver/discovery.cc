@@ -27,15 +27,16 @@ Json Group() {
 Json ResourceList(const api::Catalog& catalog) {
   Json resources = Json::array();
   for (const api::KindInfo& k : catalog.kinds()) {
-    resources.push_back({{"name", k.plural},
-                         {"singularName", k.singular},
-                         {"namespaced", k.namespaced},
-                         {"kind", k.kind},
-                         {"verbs", {"create", "delete", "deletecollection", "get", "list",
-                                    "patch", "update", "watch"}},
-                         {"shortNames", k.short_names},
-                         {"categories", k.categories},
-                         {"storageVersionHash", Sha256Hex(k.kind).substr(0, 11)}});
+    resources.push_back(
+        {{"name", k.plural},
+         {"singularName", k.singular},
+         {"namespaced", k.namespaced},
+         {"kind", k.kind},
+         {"verbs",
+          {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}},
+         {"shortNames", k.short_names},
+         {"categories", k.categories},
+         {"storageVersionHash", Sha256Hex(k.kind).substr(0, 11)}});
     if (k.status_subresource) {
       resources.push_back({{"name", k.plural + "/status"},
                            {"singularName", ""},
@@ -59,7 +60,9 @@ Json ResourceList(const api::Catalog& catalog) {
 
 }  // namespace
 
-std::string ServerGitVersion() { return std::string("v1.27.0-berth.") + BERTH_VERSION; }
+std::string ServerGitVersion() {
+  return std::string("v1.27.0-berth.") + BERTH_VERSION;
+}
 
 Response ServeVersion(const Request& req) {
   return JsonResponse(200, Json{{"major", "1"},
@@ -81,9 +84,9 @@ Response ServeDiscovery(const Context& ctx, const Request& req) {
                                   {"serverAddressByClientCIDRs", Json::array()}});
   }
   if (s.size() == 1 && s[0] == "apis") {
-    return JsonResponse(200, Json{{"kind", "APIGroupList"},
-                                  {"apiVersion", "v1"},
-                                  {"groups", Json::array({Group()})}});
+    return JsonResponse(
+        200,
+        Json{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", Json::array({Group()})}});
   }
   if (s.size() == 2 && s[1] == api::kGroup) {
     Json g = Group();

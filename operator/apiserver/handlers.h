@@ -35,10 +35,10 @@ struct RouteInfo {
 // A parsed /apis/berth.dev/v1alpha1/... path.
 struct ResourcePath {
   const api::KindInfo* kind = nullptr;
-  std::string ns;            // empty: cluster-scoped kind, or every namespace
-  std::string name;          // empty: the collection
-  std::string subresource;   // "", "status" or "log"
-  bool legacy_watch = false; // the path began with /watch/
+  std::string ns;             // empty: cluster-scoped kind, or every namespace
+  std::string name;           // empty: the collection
+  std::string subresource;    // "", "status" or "log"
+  bool legacy_watch = false;  // the path began with /watch/
 };
 
 // Parses the segments after "apis/berth.dev/v1alpha1". NotFound for paths

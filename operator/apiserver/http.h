@@ -16,11 +16,11 @@
 namespace berth::apiserver {
 
 struct Request {
-  std::string method;                         // "GET", "POST", ... (upper case)
-  std::string path;                           // percent-decoded, no query
-  std::vector<std::string> segments;          // path split on '/', empty ones dropped
-  std::map<std::string, std::string> query;   // decoded; a repeated key keeps the last
-  std::map<std::string, std::string> headers; // keys lower case
+  std::string method;                          // "GET", "POST", ... (upper case)
+  std::string path;                            // percent-decoded, no query
+  std::vector<std::string> segments;           // path split on '/', empty ones dropped
+  std::map<std::string, std::string> query;    // decoded; a repeated key keeps the last
+  std::map<std::string, std::string> headers;  // keys lower case
   std::string body;
   User user;  // who is calling; empty name for unauthenticated endpoints
 

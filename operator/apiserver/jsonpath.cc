@@ -125,7 +125,9 @@ const Json* Dotted(const Json& j, const std::string& dotted) {
   return cur;
 }
 
-std::string Scalar(const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
+std::string Scalar(const Json& j) {
+  return j.is_string() ? j.get<std::string>() : j.dump();
+}
 
 }  // namespace
 

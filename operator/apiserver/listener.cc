@@ -3,15 +3,15 @@
 #include "operator/apiserver/listener.h"
 
 #include <arpa/inet.h>
+#include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
+#include <cpprest/uri.h>
 #include <netinet/in.h>
+#include <pplx/threadpool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cpprest/http_listener.h>
-#include <cpprest/producerconsumerstream.h>
-#include <cpprest/uri.h>
-#include <pplx/threadpool.h>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -73,7 +73,8 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
     char c = s[i];
     if (c == '+' && plus_is_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    } else if (c == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -181,7 +182,10 @@ struct Listener::Impl {
         resp.set_status_code(http::status_codes::ServiceUnavailable);
         resp.set_body(std::string("server is shutting down\n"));
         req.reply(resp).then([](pplx::task<void> t) {
-          try { t.get(); } catch (const std::exception&) {}
+          try {
+            t.get();
+          } catch (const std::exception&) {
+          }
         });
         return;
       }
@@ -231,7 +235,9 @@ Listener::Listener(Options options, Dispatch dispatch) : impl_(std::make_unique<
   impl_->dispatch = std::move(dispatch);
 }
 
-Listener::~Listener() { Close(); }
+Listener::~Listener() {
+  Close();
+}
 
 Status Listener::Open() {
   Impl& im = *impl_;
@@ -258,8 +264,8 @@ Status Listener::Open() {
   for (int attempt = 0; attempt < 20; ++attempt) {
     int port = im.options.port != 0 ? im.options.port : FreePort(host);
     if (port == 0) return Status::Unavailable("cannot find a free port on " + host);
-    std::string uri = std::string(tls ? "https://" : "http://") + uri_host + ":" +
-                      std::to_string(port) + "/";
+    std::string uri =
+        std::string(tls ? "https://" : "http://") + uri_host + ":" + std::to_string(port) + "/";
     try {
       auto l = std::make_unique<http_listener>(uri, config);
       // http_request has no move constructor (a user-declared destructor); a
@@ -304,7 +310,9 @@ void Listener::Close() {
   }
 }
 
-int Listener::port() const { return impl_->port; }
+int Listener::port() const {
+  return impl_->port;
+}
 
 size_t Listener::open_streams() const {
   std::lock_guard lock(impl_->mu);

@@ -11,7 +11,9 @@ ErrorSubject SubjectOf(const ResourcePath& path, const std::string& name) {
           std::string(api::kGroup)};
 }
 
-bool Reveals(const Request& req) { return req.user.role == Role::kAdmin && req.QueryFlag("reveal"); }
+bool Reveals(const Request& req) {
+  return req.user.role == Role::kAdmin && req.QueryFlag("reveal");
+}
 
 api::Json ForCaller(const Request& req, const api::Object& obj) {
   api::Json j = obj.json();
@@ -22,10 +24,10 @@ api::Json ForCaller(const Request& req, const api::Object& obj) {
 Result<api::Json> ParseBody(const Request& req) {
   if (Trim(req.body).empty()) return Status::BadRequest("the request body is empty");
   std::string ct = ToLower(req.Header("content-type"));
-  Result<api::Json> parsed = ct.find("yaml") != std::string::npos ? api::ParseYaml(req.body)
-                                                                   : api::ParseJson(req.body);
-  if (!parsed.ok()) return Status::BadRequest("the request body is not valid: " +
-                                              parsed.status().message());
+  Result<api::Json> parsed =
+      ct.find("yaml") != std::string::npos ? api::ParseYaml(req.body) : api::ParseJson(req.body);
+  if (!parsed.ok())
+    return Status::BadRequest("the request body is not valid: " + parsed.status().message());
   if (!parsed->is_object()) return Status::BadRequest("the request body must be a JSON object");
   return parsed;
 }

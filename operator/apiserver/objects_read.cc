@@ -14,8 +14,8 @@ Response TableResponse(const Context& ctx, const Request& req, const ResourcePat
   auto include = ParseIncludeObject(req.Query("includeObject"));
   if (!include.ok()) return ErrorResponse(include.status());
   auto columns = PrinterColumns(ctx.registry.catalog().Crd(path.kind->kind));
-  return JsonResponse(200, BuildTable(columns, objects, *include, ctx.registry.clock().Now(), rv,
-                                      cont));
+  return JsonResponse(200,
+                      BuildTable(columns, objects, *include, ctx.registry.clock().Now(), rv, cont));
 }
 
 }  // namespace

@@ -86,9 +86,9 @@ Response ServeUpdate(const Context& ctx, const Request& req, const ResourcePath&
       causes.push_back({"data." + key, "\"<redacted>\" is a placeholder, not a value"});
     }
     if (!causes.empty()) {
-      return ErrorResponse(Status::Invalid("Secret \"" + path.name +
-                                           "\" carries redacted placeholders", causes),
-                           SubjectOf(path));
+      return ErrorResponse(
+          Status::Invalid("Secret \"" + path.name + "\" carries redacted placeholders", causes),
+          SubjectOf(path));
     }
   }
   api::Object obj(std::move(*body));

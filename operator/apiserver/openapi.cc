@@ -18,10 +18,11 @@ Response ServeOpenApi(const Context& ctx, const Request& req) {
       r.body = "";  // an empty openapi_v2.Document
       return r;
     }
-    return JsonResponse(200, api::Json{{"swagger", "2.0"},
-                                       {"info", {{"title", "berth"}, {"version", ServerGitVersion()}}},
-                                       {"paths", api::Json::object()},
-                                       {"definitions", api::Json::object()}});
+    return JsonResponse(200,
+                        api::Json{{"swagger", "2.0"},
+                                  {"info", {{"title", "berth"}, {"version", ServerGitVersion()}}},
+                                  {"paths", api::Json::object()},
+                                  {"definitions", api::Json::object()}});
   }
   return ErrorResponse(Status::NotFound("the server could not find the requested resource"));
 }

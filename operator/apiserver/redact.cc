@@ -6,7 +6,9 @@ namespace berth::apiserver {
 
 using api::Json;
 
-bool IsSensitiveKind(std::string_view kind) { return kind == "Secret"; }
+bool IsSensitiveKind(std::string_view kind) {
+  return kind == "Secret";
+}
 
 void RedactSecret(Json& obj) {
   if (!obj.is_object()) return;

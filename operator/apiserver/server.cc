@@ -11,7 +11,9 @@
 namespace berth::apiserver {
 namespace {
 
-Response Unauthorized() { return ErrorResponse(Status::Unauthorized("Unauthorized")); }
+Response Unauthorized() {
+  return ErrorResponse(Status::Unauthorized("Unauthorized"));
+}
 
 Response Forbidden(const User& user, const std::string& verb, const std::string& what) {
   return ErrorResponse(Status::Forbidden("user \"" + user.name + "\" (role " +
@@ -31,10 +33,12 @@ Server::Server(registry::Registry& registry, TokenStore& tokens, ServerOptions o
       tokens_(tokens),
       options_(std::move(options)),
       metrics_(NewApiMetrics(options_.metrics != nullptr ? *options_.metrics
-                                                       : runtime::Metrics::Global())),
+                                                         : runtime::Metrics::Global())),
       ctx_(std::make_unique<Context>(Context{registry_, tokens_, *metrics_, options_, nullptr})) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+}
 
 void Server::AddRoutes(std::string prefix, RoleSet roles, Handler handler) {
   routes_.push_back({std::move(prefix), std::move(roles), std::move(handler)});
@@ -82,7 +86,9 @@ std::string Server::url() const {
   return scheme + "://" + host + ":" + std::to_string(port_);
 }
 
-size_t Server::open_streams() const { return listener_ ? listener_->open_streams() : 0; }
+size_t Server::open_streams() const {
+  return listener_ ? listener_->open_streams() : 0;
+}
 
 Response Server::Handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
@@ -146,8 +152,8 @@ Response Server::Route(Request& req, RouteInfo& info) {
     return ServeOpenApi(*ctx_, req);
   }
   if (s.size() > 3 && s[0] == "apis" && s[1] == api::kGroup && s[2] == api::kVersion) {
-    auto path = ParseResourcePath(registry_.catalog(),
-                                  std::vector<std::string>(s.begin() + 3, s.end()));
+    auto path =
+        ParseResourcePath(registry_.catalog(), std::vector<std::string>(s.begin() + 3, s.end()));
     if (!path.ok()) return ErrorResponse(path.status());
     info.resource = path->kind->plural;
     if (!path->subresource.empty()) info.resource += "/" + path->subresource;

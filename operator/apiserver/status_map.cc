@@ -14,8 +14,8 @@ bool AboutDiskSpace(const Status& s) {
 }
 
 Json Envelope(int code, std::string_view reason, std::string_view message) {
-  return Json{{"kind", "Status"},     {"apiVersion", "v1"},    {"metadata", Json::object()},
-              {"status", "Failure"},  {"message", message},    {"reason", reason},
+  return Json{{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", Json::object()},
+              {"status", "Failure"}, {"message", message}, {"reason", reason},
               {"code", code}};
 }
 
@@ -89,7 +89,9 @@ Json StatusJson(int code, std::string_view reason, std::string_view message) {
 }
 
 Json SuccessJson(const ErrorSubject& subject) {
-  Json j = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()},
+  Json j = {{"kind", "Status"},
+            {"apiVersion", "v1"},
+            {"metadata", Json::object()},
             {"status", "Success"}};
   Json details = Details(subject);
   if (!details.empty()) j["details"] = std::move(details);

@@ -49,8 +49,10 @@ std::vector<PrinterColumn> PrinterColumns(const Json* crd) {
     }
   }
   if (declared == nullptr || declared->empty()) {
-    cols.push_back({"Age", "date", "", "CreationTimestamp is a timestamp representing the server "
-                    "time when this object was created.", ".metadata.creationTimestamp", 0});
+    cols.push_back({"Age", "date", "",
+                    "CreationTimestamp is a timestamp representing the server "
+                    "time when this object was created.",
+                    ".metadata.creationTimestamp", 0});
     return cols;
   }
   for (const Json& c : *declared) {

@@ -14,7 +14,9 @@ Json InfoJson(const TokenInfo& t) {
   return {{"name", t.name}, {"role", RoleName(t.role)}, {"created", t.created}};
 }
 
-ErrorSubject TokenSubject(const std::string& name) { return {name, "tokens", "auth"}; }
+ErrorSubject TokenSubject(const std::string& name) {
+  return {name, "tokens", "auth"};
+}
 
 }  // namespace
 
@@ -27,7 +29,8 @@ Response ServeTokens(const Context& ctx, const Request& req, RouteInfo& info) {
     if (!list.ok()) return ErrorResponse(list.status());
     Json items = Json::array();
     for (const TokenInfo& t : *list) items.push_back(InfoJson(t));
-    return JsonResponse(200, Json{{"kind", "TokenList"}, {"apiVersion", "auth.berth.dev/v1"},
+    return JsonResponse(200, Json{{"kind", "TokenList"},
+                                  {"apiVersion", "auth.berth.dev/v1"},
                                   {"items", std::move(items)}});
   }
   if (s.size() == 3 && req.method == "POST") {
@@ -37,9 +40,9 @@ Response ServeTokens(const Context& ctx, const Request& req, RouteInfo& info) {
     std::string name = body->value("name", "");
     auto role = ParseRole(body->value("role", ""));
     if (!role.ok()) {
-      return ErrorResponse(Status::Invalid(role.status().message(),
-                                           {{"role", role.status().message()}}),
-                           TokenSubject(name));
+      return ErrorResponse(
+          Status::Invalid(role.status().message(), {{"role", role.status().message()}}),
+          TokenSubject(name));
     }
     auto token = ctx.tokens.Create(name, *role);
     if (!token.ok()) return ErrorResponse(token.status(), TokenSubject(name));

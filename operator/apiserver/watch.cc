@@ -34,8 +34,8 @@ struct WatchSpec {
 };
 
 std::string Line(const char* type, Json object) {
-  return Json{{"type", type}, {"object", std::move(object)}}.dump(
-             -1, ' ', false, Json::error_handler_t::replace) +
+  return Json{{"type", type}, {"object", std::move(object)}}.dump(-1, ' ', false,
+                                                                  Json::error_handler_t::replace) +
          "\n";
 }
 
@@ -46,8 +46,8 @@ Json EventObject(const Context& ctx, const WatchSpec& spec, const api::Object& o
           {"apiVersion", "meta.k8s.io/v1"},
           {"metadata", {{"resourceVersion", obj.resource_version()}}},
           {"columnDefinitions", ColumnDefinitions(spec.columns)},
-          {"rows", Json::array({TableRow(spec.columns, shown, spec.include,
-                                         ctx.registry.clock().Now())})}};
+          {"rows",
+           Json::array({TableRow(spec.columns, shown, spec.include, ctx.registry.clock().Now())})}};
 }
 
 Json Bookmark(const WatchSpec& spec, const std::string& rv) {

@@ -76,8 +76,8 @@ Status StatusFromJson(const Json& j, long http_status) {
 
 }  // namespace
 
-std::string ResourcePath(const api::KindInfo& kind, const std::string& ns,
-                         const std::string& name, const std::string& subresource) {
+std::string ResourcePath(const api::KindInfo& kind, const std::string& ns, const std::string& name,
+                         const std::string& subresource) {
   std::string p = "/apis/";
   p += api::kGroup;
   p += "/";
@@ -149,8 +149,7 @@ Result<Json> HttpApiClient::SendJson(const HttpRequest& request) {
   BERTH_ASSIGN_OR_RETURN(HttpResponse resp, Raw(request));
   auto j = api::ParseJson(resp.body);
   if (!j.ok()) {
-    return Status::Internal("the server sent a response that is not JSON: " +
-                            j.status().message());
+    return Status::Internal("the server sent a response that is not JSON: " + j.status().message());
   }
   return std::move(j).value();
 }
@@ -158,9 +157,9 @@ Result<Json> HttpApiClient::SendJson(const HttpRequest& request) {
 Status HttpApiClient::RawLines(const HttpRequest& request,
                                const std::function<bool(std::string_view)>& on_line) {
   LineSplitter splitter(on_line);
-  BERTH_ASSIGN_OR_RETURN(
-      HttpResponse resp,
-      transport_->Stream(request, [&](std::string_view data) { return splitter.Feed(data); }));
+  BERTH_ASSIGN_OR_RETURN(HttpResponse resp, transport_->Stream(request, [&](std::string_view data) {
+    return splitter.Feed(data);
+  }));
   if (resp.status < 200 || resp.status > 299) return Error(resp.status, resp.body);
   splitter.Finish();
   return Status::Ok();
@@ -181,8 +180,10 @@ Result<ObjectList> HttpApiClient::List(const api::KindInfo& kind, const std::str
   do {
     HttpRequest r;
     r.path = ResourcePath(kind, ns);
-    if (!options.label_selector.empty()) r.query.emplace_back("labelSelector", options.label_selector);
-    if (!options.field_selector.empty()) r.query.emplace_back("fieldSelector", options.field_selector);
+    if (!options.label_selector.empty())
+      r.query.emplace_back("labelSelector", options.label_selector);
+    if (!options.field_selector.empty())
+      r.query.emplace_back("fieldSelector", options.field_selector);
     if (options.page_size > 0) r.query.emplace_back("limit", std::to_string(options.page_size));
     if (!cont.empty()) r.query.emplace_back("continue", cont);
     BERTH_ASSIGN_OR_RETURN(Json j, SendJson(r));
@@ -268,8 +269,10 @@ Status HttpApiClient::Watch(const api::KindInfo& kind, const std::string& ns,
   if (!options.resource_version.empty()) {
     r.query.emplace_back("resourceVersion", options.resource_version);
   }
-  if (!options.label_selector.empty()) r.query.emplace_back("labelSelector", options.label_selector);
-  if (!options.field_selector.empty()) r.query.emplace_back("fieldSelector", options.field_selector);
+  if (!options.label_selector.empty())
+    r.query.emplace_back("labelSelector", options.label_selector);
+  if (!options.field_selector.empty())
+    r.query.emplace_back("fieldSelector", options.field_selector);
   if (options.timeout_seconds > 0) {
     r.query.emplace_back("timeoutSeconds", std::to_string(options.timeout_seconds));
   }

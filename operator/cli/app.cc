@@ -57,7 +57,9 @@ void PrintFailure(Context& ctx, const Status& st) {
 
 }  // namespace
 
-void PrintError(Context& ctx, const std::string& line) { ctx.err() << "error: " << line << "\n"; }
+void PrintError(Context& ctx, const std::string& line) {
+  ctx.err() << "error: " << line << "\n";
+}
 
 int Run(const std::vector<std::string>& args, Environment env) {
   Context ctx(std::move(env));

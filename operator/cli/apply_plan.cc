@@ -8,7 +8,6 @@
 namespace berth::cli {
 namespace {
 
-
 void AddLines(const ManifestObject& m, const Status& st, std::vector<std::string>* errors) {
   for (auto& line : ErrorLines(m, st)) errors->push_back(std::move(line));
 }
@@ -33,10 +32,9 @@ std::vector<PlanItem> PrepareItems(const api::Catalog& catalog,
     item.kind = catalog.Find(kind_name);
     if (item.kind == nullptr || item.kind->kind != kind_name) {
       auto resolved = ResolveKind(catalog, kind_name);
-      std::string why = resolved.ok()
-                            ? "unknown kind \"" + kind_name + "\": did you mean " +
-                                  (*resolved)->kind + "?"
-                            : resolved.status().message();
+      std::string why = resolved.ok() ? "unknown kind \"" + kind_name + "\": did you mean " +
+                                            (*resolved)->kind + "?"
+                                      : resolved.status().message();
       AddLines(m, Status::Invalid("", {{"kind", why}}), errors);
       continue;
     }

@@ -23,15 +23,15 @@ inline constexpr const char* kKubectlLastAppliedAnnotation =
 struct PlanItem {
   const ManifestObject* source = nullptr;
   const api::KindInfo* kind = nullptr;
-  std::string ns;      // effective namespace; "" for cluster-scoped kinds
-  api::Object object;  // as it will be sent (namespace filled in)
+  std::string ns;                     // effective namespace; "" for cluster-scoped kinds
+  api::Object object;                 // as it will be sent (namespace filled in)
   std::optional<api::Object> live;    // the server's copy, when FetchLive found one
   std::optional<api::Object> merged;  // the server's dry-run result
 };
 
 struct NamespaceChoice {
-  std::string ns;             // the namespace objects without one go to
-  bool is_explicit = false;   // given with -n: an object naming another one is an error
+  std::string ns;            // the namespace objects without one go to
+  bool is_explicit = false;  // given with -n: an object naming another one is an error
 };
 
 // Resolves kinds and namespaces of `objects`. With `validate`, also checks
@@ -46,8 +46,7 @@ std::vector<PlanItem> PrepareItems(const api::Catalog& catalog,
 // Fills `live` for every item (NotFound leaves it empty). A failure that is
 // not about one object (server unreachable, 401) is returned; others become
 // error lines.
-Status FetchLive(ApiClient& client, std::vector<PlanItem>& items,
-                 std::vector<std::string>* errors);
+Status FetchLive(ApiClient& client, std::vector<PlanItem>& items, std::vector<std::string>* errors);
 
 enum class WriteMode { kApply, kCreate };
 

@@ -40,7 +40,8 @@ Status RunApiResources(Context& ctx, const std::string& output) {
     headers.push_back("CATEGORIES");
   }
   TableWriter table(headers);
-  const api::Json& resources = doc->contains("resources") ? (*doc)["resources"] : api::Json::array();
+  const api::Json& resources =
+      doc->contains("resources") ? (*doc)["resources"] : api::Json::array();
   for (const auto& res : resources) {
     std::string name = res.value("name", "");
     if (name.empty() || name.find('/') != std::string::npos) continue;  // subresources

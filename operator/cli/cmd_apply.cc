@@ -35,7 +35,7 @@ std::string Suffix(const std::string& dry_run) {
 // applied. Only objects in the namespaces the manifests wrote to are touched.
 Status Prune(Context& ctx, ApiClient& client, const std::vector<PlanItem>& items,
              const ApplyFlags& f, int* failures) {
-  std::set<std::string> applied;  // "Kind/ns/name"
+  std::set<std::string> applied;                                 // "Kind/ns/name"
   std::map<const api::KindInfo*, std::set<std::string>> scopes;  // kind -> namespaces
   for (const auto& it : items) {
     applied.insert(it.kind->kind + "/" + it.ns + "/" + it.object.name());
@@ -60,8 +60,8 @@ Status Prune(Context& ctx, ApiClient& client, const std::vector<PlanItem>& items
         d.dry_run = f.dry_run == "server";
         auto r = client.Delete(*kind, kind->namespaced ? o.ns() : "", o.name(), d);
         if (!r.ok() && r.status().code() != Code::kNotFound) {
-          PrintError(ctx, QualifiedName(*kind, o.name()) + ": prune failed: " +
-                              r.status().message());
+          PrintError(ctx,
+                     QualifiedName(*kind, o.name()) + ": prune failed: " + r.status().message());
           ++*failures;
           continue;
         }
@@ -111,9 +111,12 @@ Status RunApply(Context& ctx, const ApplyFlags& f) {
   for (auto& it : items) {
     std::string name = QualifiedName(*it.kind, it.object.name());
     if (f.dry_run == "server") {
-      bool same = it.live && it.merged &&
-                  Comparable(it.live->json()) == Comparable(it.merged->json());
-      ctx.out() << name << (!it.live ? " created" : same ? " unchanged" : " configured")
+      bool same =
+          it.live && it.merged && Comparable(it.live->json()) == Comparable(it.merged->json());
+      ctx.out() << name
+                << (!it.live ? " created"
+                    : same   ? " unchanged"
+                             : " configured")
                 << Suffix(f.dry_run) << "\n";
       continue;
     }
@@ -124,10 +127,9 @@ Status RunApply(Context& ctx, const ApplyFlags& f) {
       ++failures;
       continue;
     }
-    const char* verb = !it.live ? " created"
-                       : written->resource_version() == it.live->resource_version()
-                           ? " unchanged"
-                           : " configured";
+    const char* verb = !it.live                                                     ? " created"
+                       : written->resource_version() == it.live->resource_version() ? " unchanged"
+                                                                                    : " configured";
     ctx.out() << name << verb << "\n";
   }
   if (f.prune) BERTH_RETURN_IF_ERROR(Prune(ctx, *client, items, f, &failures));

@@ -99,11 +99,12 @@ void RegisterConfig(CLI::App& app, Context& ctx) {
 
   auto key = std::make_shared<std::string>();
   auto* un = group->add_subcommand("unset", "Remove a setting from the config file");
-  un->add_option("key", *key, "server, token, namespace, certificate-authority or "
-                              "insecure-skip-tls-verify")
+  un->add_option("key", *key,
+                 "server, token, namespace, certificate-authority or "
+                 "insecure-skip-tls-verify")
       ->required()
-      ->check(CLI::IsMember({"server", "token", "namespace", "certificate-authority",
-                             "insecure-skip-tls-verify"}));
+      ->check(CLI::IsMember(
+          {"server", "token", "namespace", "certificate-authority", "insecure-skip-tls-verify"}));
   OnRun(un, ctx, [&ctx, key] { return Set(ctx, *key, ""); });
 }
 

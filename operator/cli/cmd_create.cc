@@ -62,7 +62,8 @@ Status RunCreate(Context& ctx, const CreateFlags& f) {
 }  // namespace
 
 void RegisterCreate(CLI::App& app, Context& ctx) {
-  auto* sub = app.add_subcommand("create", "Create objects from manifests (existing ones are errors)");
+  auto* sub =
+      app.add_subcommand("create", "Create objects from manifests (existing ones are errors)");
   auto f = std::make_shared<CreateFlags>();
   sub->add_option("-f,--filename", f->files, "manifest file, directory, or - for stdin")
       ->allow_extra_args(false)

@@ -120,8 +120,9 @@ Status RunDelete(Context& ctx, const DeleteFlags& f) {
   }
   for (const Victim* v : to_wait) {
     std::optional<api::Object> last;
-    Status st = WaitFor(*client, *v->kind, v->ns, v->name, deadline,
-                        [](const api::Object* o) { return o == nullptr; }, &last);
+    Status st = WaitFor(
+        *client, *v->kind, v->ns, v->name, deadline,
+        [](const api::Object* o) { return o == nullptr; }, &last);
     if (st.code() == Code::kTimeout) {
       std::string why;
       if (last && !last->finalizers().empty()) {

@@ -27,7 +27,8 @@ std::string Describe(Context& ctx, ApiClient& client, const api::KindInfo& kind,
   DescribeConditions(o, w, now);
   // Events live in the object's namespace; a cluster-scoped object's
   // events are looked for in every namespace.
-  if (const api::KindInfo* ev = ctx.catalog().Find("Event"); ev != nullptr && kind.kind != "Event") {
+  if (const api::KindInfo* ev = ctx.catalog().Find("Event");
+      ev != nullptr && kind.kind != "Event") {
     ListOptions lo;
     lo.field_selector = EventSelectorFor(kind.kind, o.ns(), o.name());
     auto events = client.List(*ev, o.ns(), lo);

@@ -20,8 +20,8 @@ struct DiffFlags {
 };
 
 std::string FileName(const PlanItem& it) {
-  std::string n = std::string(api::kGroup) + "." + std::string(api::kVersion) + "." +
-                  it.kind->kind + ".";
+  std::string n =
+      std::string(api::kGroup) + "." + std::string(api::kVersion) + "." + it.kind->kind + ".";
   if (!it.ns.empty()) n += it.ns + ".";
   return n + it.object.name();
 }

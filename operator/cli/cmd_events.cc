@@ -47,8 +47,8 @@ Status RunEvents(Context& ctx, const EventsFlags& f) {
   ListWatchOptions lw;
   if (!f.for_object.empty()) {
     BERTH_ASSIGN_OR_RETURN(auto target, ParseOneTarget(ctx.catalog(), {f.for_object}));
-    lw.field_selector = EventSelectorFor(target.first->kind,
-                                         target.first->namespaced ? ns : "", target.second);
+    lw.field_selector =
+        EventSelectorFor(target.first->kind, target.first->namespaced ? ns : "", target.second);
   }
   auto wanted = [&](const api::Object& e) {
     if (f.types.empty()) return true;
@@ -70,8 +70,7 @@ Status RunEvents(Context& ctx, const EventsFlags& f) {
         }
         SortEvents(items);
         if (items.empty()) {
-          ctx.err() << "No events found" << (ns.empty() ? "" : " in " + ns + " namespace")
-                    << ".\n";
+          ctx.err() << "No events found" << (ns.empty() ? "" : " in " + ns + " namespace") << ".\n";
         } else {
           for (const auto& e : items) table.AddRow(Row(e, f.all_namespaces, ctx.clock().Now()));
           ctx.out() << table.Render();

@@ -28,8 +28,8 @@ struct GetFlags {
 
 // GET of one object with ?reveal=true: a Secret's values in clear, which
 // the server allows admins only (403 for anyone else).
-Result<api::Object> GetRevealed(ApiClient& client, const api::KindInfo& kind,
-                                const std::string& ns, const std::string& name) {
+Result<api::Object> GetRevealed(ApiClient& client, const api::KindInfo& kind, const std::string& ns,
+                                const std::string& name) {
   HttpRequest r;
   r.path = ResourcePath(kind, ns, name);
   r.query.emplace_back("reveal", "true");
@@ -52,8 +52,8 @@ Status Watch(Context& ctx, ApiClient& client, const Target& t, const std::string
   lw.label_selector = f.selector;
   lw.field_selector = f.field_selector;
   if (!t.names.empty()) {
-    lw.field_selector = (lw.field_selector.empty() ? "" : lw.field_selector + ",") +
-                        "metadata.name=" + t.names[0];
+    lw.field_selector =
+        (lw.field_selector.empty() ? "" : lw.field_selector + ",") + "metadata.name=" + t.names[0];
   }
   TableOptions to{format == OutputFormat::kWide, f.all_namespaces, false, f.show_labels};
   ObjectTable table(ctx.catalog(), *t.kind, to);
@@ -77,7 +77,8 @@ Status Watch(Context& ctx, ApiClient& client, const Target& t, const std::string
       client, *t.kind, ns, lw,
       [&](const ObjectList& list) {
         if (f.watch_only) return true;
-        if (list.items.empty() && (format == OutputFormat::kTable || format == OutputFormat::kWide)) {
+        if (list.items.empty() &&
+            (format == OutputFormat::kTable || format == OutputFormat::kWide)) {
           ctx.err() << NoneFound(t.kind, ns) << "\n";
           ctx.err().flush();
           return true;

@@ -89,9 +89,9 @@ Status List(Context& ctx, const std::string& output) {
 Status Delete(Context& ctx, const std::string& user, bool purge) {
   std::vector<std::pair<std::string, std::string>> query;
   if (purge) query.emplace_back("purge", "true");
-  BERTH_ASSIGN_OR_RETURN(api::Json j, Call(ctx, "DELETE", std::string(kInstancesPath) + "/" +
-                                                              PathEscape(user),
-                                            nullptr, query));
+  BERTH_ASSIGN_OR_RETURN(
+      api::Json j,
+      Call(ctx, "DELETE", std::string(kInstancesPath) + "/" + PathEscape(user), nullptr, query));
   ctx.out() << "instance/" << Field(j, "name") << " for user \"" << user << "\" deleted"
             << (purge ? " (data purged)" : " (data kept)") << "\n";
   return Status::Ok();

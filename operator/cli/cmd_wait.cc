@@ -36,8 +36,9 @@ Result<Goal> ParseGoal(const std::string& text) {
     if (lower == "unknown") g.status = "Unknown";
     if (!g.type.empty() && !g.status.empty()) return g;
   }
-  return Status::BadRequest("--for must be delete or condition=TYPE[=STATUS], e.g. "
-                            "--for=condition=Ready");
+  return Status::BadRequest(
+      "--for must be delete or condition=TYPE[=STATUS], e.g. "
+      "--for=condition=Ready");
 }
 
 Status RunWait(Context& ctx, const WaitFlags& f) {
@@ -66,10 +67,11 @@ Status RunWait(Context& ctx, const WaitFlags& f) {
           },
           &last);
       if (st.code() == Code::kTimeout) {
-        std::string want = goal.deleted ? "to be deleted"
-                                        : "for condition " + goal.type + "=" + goal.status;
-        std::string now = !last ? "" : goal.deleted ? "; it still exists"
-                                                   : "; now: " + DescribeCondition(*last, goal.type);
+        std::string want =
+            goal.deleted ? "to be deleted" : "for condition " + goal.type + "=" + goal.status;
+        std::string now = !last          ? ""
+                          : goal.deleted ? "; it still exists"
+                                         : "; now: " + DescribeCondition(*last, goal.type);
         return Status::Timeout("timed out after " + FormatDuration(timeout) + " waiting for " +
                                qname + " " + want + now);
       }

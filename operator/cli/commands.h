@@ -9,7 +9,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 
@@ -41,7 +40,9 @@ inline void OnRun(CLI::App* sub, Context& ctx, std::function<Status()> body) {
 }
 
 // An error the command has already printed, line by line.
-inline Status Reported(Code code = Code::kInvalid) { return Status(code, ""); }
+inline Status Reported(Code code = Code::kInvalid) {
+  return Status(code, "");
+}
 
 // Prints one "error: ..." line to stderr.
 void PrintError(Context& ctx, const std::string& line);

@@ -22,7 +22,7 @@ namespace berth::cli {
 struct ConfigFile {
   api::Json doc = api::Json::object();
 
-  std::string Get(const std::string& key) const;  // "" when unset
+  std::string Get(const std::string& key) const;               // "" when unset
   void Set(const std::string& key, const std::string& value);  // "" unsets
   bool GetBool(const std::string& key) const;
 };
@@ -63,9 +63,10 @@ struct Connection {
   std::string admin_token_path;  // the file tried for the default server
 };
 
-Connection ResolveConnection(const ConnectionFlags& flags,
-                             const std::function<std::optional<std::string>(const std::string&)>& env,
-                             const ConfigFile& file, const Defaults& defaults, FileSystem& fs);
+Connection ResolveConnection(
+    const ConnectionFlags& flags,
+    const std::function<std::optional<std::string>(const std::string&)>& env,
+    const ConfigFile& file, const Defaults& defaults, FileSystem& fs);
 
 // What to tell a user whose request was refused with 401.
 std::string UnauthorizedHint(const Connection& c);

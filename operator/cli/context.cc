@@ -44,12 +44,11 @@ Result<std::unique_ptr<ApiClient>> NewCurlClient(const Connection& connection, i
   t.verbosity = verbosity;
   t.log = &log;
   if (verbosity > 0) {
-    log << "I server " << connection.server << " (from " << connection.server_source
-        << "), token " << (connection.token.empty() ? "none" : "from " + connection.token_source)
-        << "\n";
+    log << "I server " << connection.server << " (from " << connection.server_source << "), token "
+        << (connection.token.empty() ? "none" : "from " + connection.token_source) << "\n";
   }
-  return std::unique_ptr<ApiClient>(
-      std::make_unique<HttpApiClient>(NewCurlTransport(std::move(t)), UnauthorizedHint(connection)));
+  return std::unique_ptr<ApiClient>(std::make_unique<HttpApiClient>(NewCurlTransport(std::move(t)),
+                                                                    UnauthorizedHint(connection)));
 }
 
 }  // namespace berth::cli

@@ -15,7 +15,9 @@ namespace {
 
 using api::Json;
 
-std::string Indent(int level) { return std::string(static_cast<size_t>(level) * 2, ' '); }
+std::string Indent(int level) {
+  return std::string(static_cast<size_t>(level) * 2, ' ');
+}
 
 std::string MapLines(const std::map<std::string, std::string>& m) {
   std::vector<std::string> lines;
@@ -45,7 +47,9 @@ void DescribeWriter::Text(int level, const std::string& text) {
   if (!text.empty() && text.back() == '\n') lines_.pop_back();
 }
 
-void DescribeWriter::Table(int level, TableWriter& table) { Text(level, table.Render()); }
+void DescribeWriter::Table(int level, TableWriter& table) {
+  Text(level, table.Render());
+}
 
 std::string DescribeWriter::Render() const {
   // Values line up per indentation level, across the whole description.
@@ -93,7 +97,8 @@ void DescribeMetadata(const api::Object& o, DescribeWriter& w, WallTime now) {
   w.Field(0, "Resource Version", o.resource_version());
   if (o.generation() > 0) w.Field(0, "Generation", std::to_string(o.generation()));
   w.Field(0, "Created", TimeWithAge(Str(m, "creationTimestamp"), now));
-  if (o.being_deleted()) w.Field(0, "Deleting Since", TimeWithAge(Str(m, "deletionTimestamp"), now));
+  if (o.being_deleted())
+    w.Field(0, "Deleting Since", TimeWithAge(Str(m, "deletionTimestamp"), now));
   if (!o.finalizers().empty()) w.Field(0, "Finalizers", Join(o.finalizers(), ", "));
   if (auto refs = m.find("ownerReferences"); refs != m.end() && refs->is_array()) {
     std::vector<std::string> owners;

@@ -33,8 +33,8 @@ std::string Inline(const Json& v, const char* map_sep = "=") {
     for (const Json& e : v) parts.push_back(e.is_string() ? e.get<std::string>() : e.dump());
   } else if (v.is_object()) {
     for (const auto& [k, e] : v.items()) {
-      parts.push_back(k + (e.is_null() ? "" : map_sep + (e.is_string() ? e.get<std::string>()
-                                                                        : e.dump())));
+      parts.push_back(
+          k + (e.is_null() ? "" : map_sep + (e.is_string() ? e.get<std::string>() : e.dump())));
     }
   } else {
     return v.dump();
@@ -42,7 +42,9 @@ std::string Inline(const Json& v, const char* map_sep = "=") {
   return Join(parts, ", ");
 }
 
-std::string ShortId(const std::string& id) { return id.size() > 12 ? id.substr(0, 12) : id; }
+std::string ShortId(const std::string& id) {
+  return id.size() > 12 ? id.substr(0, 12) : id;
+}
 
 void DescribeService(const std::string& name, const Json& spec, const Json& status,
                      DescribeWriter& w, WallTime now) {
@@ -69,7 +71,8 @@ void DescribeService(const std::string& name, const Json& spec, const Json& stat
   w.Field(2, "Container", cname.empty() ? cid : cid.empty() ? cname : cname + " (" + cid + ")");
   w.Field(2, "Restarts", Str(status, "restartCount").empty() ? "0" : Str(status, "restartCount"));
   if (std::string e = Str(status, "exitCode"); !e.empty()) w.Field(2, "Exit Code", e);
-  if (std::string s = Str(status, "startedAt"); !s.empty()) w.Field(2, "Started", TimeWithAge(s, now));
+  if (std::string s = Str(status, "startedAt"); !s.empty())
+    w.Field(2, "Started", TimeWithAge(s, now));
   if (std::string m = Str(status, "message"); !m.empty()) w.Field(2, "Message", m);
   w.Field(2, "Last Error", Str(status, "lastError"));
 }
@@ -109,9 +112,11 @@ void DescribeStack(const api::Object& o, DescribeWriter& w, WallTime now) {
   }
   if (const Json& vols = Member(spec, "volumes"); vols.is_object() && !vols.empty()) {
     w.Section(0, "Volumes");
-    for (const auto& [k, v] : vols.items()) w.Field(1, k, v.is_null() || v.empty() ? "-" : Inline(v));
+    for (const auto& [k, v] : vols.items())
+      w.Field(1, k, v.is_null() || v.empty() ? "-" : Inline(v));
   }
-  if (const Json& router = Member(spec, "router"); !router.is_null()) w.Field(0, "Router", Inline(router));
+  if (const Json& router = Member(spec, "router"); !router.is_null())
+    w.Field(0, "Router", Inline(router));
 }
 
 }  // namespace berth::cli

@@ -15,8 +15,8 @@ Result<std::vector<DiffSection>> RenderedConfigs(ApiClient& client, const PlanIt
   if (kind != "Provider" && kind != "Secret") return out;
   HttpRequest r;
   r.method = "POST";
-  r.path = "/preview/v1/namespaces/" + item.ns + "/" + (kind == "Provider" ? "providers" : "secrets") +
-           "/" + item.object.name();
+  r.path = "/preview/v1/namespaces/" + item.ns + "/" +
+           (kind == "Provider" ? "providers" : "secrets") + "/" + item.object.name();
   r.query = {{"fieldManager", "berth"}};
   r.body = item.object.json().dump();
   r.content_type = "application/json";

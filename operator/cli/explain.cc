@@ -13,7 +13,9 @@ using api::Json;
 
 constexpr int kMaxDepth = 20;
 
-bool IsObject(const Json& s) { return s.is_object(); }
+bool IsObject(const Json& s) {
+  return s.is_object();
+}
 
 // The schema of `s`'s fields: through list items, map values and the object
 // branches of anyOf/oneOf (their properties merged).
@@ -152,8 +154,8 @@ Result<std::string> Explain(const api::Catalog& catalog, std::string_view path, 
     node = fields["properties"][name];
     where += "." + name;
   }
-  std::string out = "KIND:     " + kind->kind + "\nVERSION:  " + std::string(api::kApiVersion) +
-                    "\n\n";
+  std::string out =
+      "KIND:     " + kind->kind + "\nVERSION:  " + std::string(api::kApiVersion) + "\n\n";
   if (parts.size() > 1) {
     out += "FIELD:    " + parts.back() + " <" + SchemaTypeName(node) + ">";
     if (IsRequired(parent, parts.back())) out += " -required-";
@@ -164,7 +166,8 @@ Result<std::string> Explain(const api::Catalog& catalog, std::string_view path, 
   out += desc.empty() ? "    <empty>\n" : Wrap(desc, 4);
   if (node.contains("enum") && node["enum"].is_array()) {
     std::vector<std::string> values;
-    for (const Json& v : node["enum"]) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    for (const Json& v : node["enum"])
+      values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
     out += "\n    One of: " + Join(values, ", ") + "\n";
   }
   if (node.contains("default")) out += "    Default: " + node["default"].dump() + "\n";

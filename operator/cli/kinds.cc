@@ -100,8 +100,7 @@ Result<std::pair<const api::KindInfo*, std::string>> ParseOneTarget(
     const api::Catalog& catalog, const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0].find('/') != std::string::npos) {
     auto slash = args[0].find('/');
-    BERTH_ASSIGN_OR_RETURN(const api::KindInfo* k,
-                           ResolveKind(catalog, args[0].substr(0, slash)));
+    BERTH_ASSIGN_OR_RETURN(const api::KindInfo* k, ResolveKind(catalog, args[0].substr(0, slash)));
     std::string name = args[0].substr(slash + 1);
     if (name.empty()) return Status::BadRequest("a name is required after \"" + args[0] + "\"");
     return std::make_pair(k, name);

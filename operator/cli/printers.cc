@@ -119,8 +119,7 @@ std::string CellText(const Json& object, const Column& column,
   return v->dump();
 }
 
-std::vector<Column> ColumnsFor(const api::Catalog& catalog, const api::KindInfo& kind,
-                               bool wide) {
+std::vector<Column> ColumnsFor(const api::Catalog& catalog, const api::KindInfo& kind, bool wide) {
   std::vector<Column> cols = {{"NAME", ".metadata.name", "string", 0}};
   bool has_age = false;
   if (const Json* pcs = PrinterColumns(catalog, kind)) {

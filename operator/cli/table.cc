@@ -59,6 +59,8 @@ std::string TableWriter::RenderRow(const std::vector<std::string>& cells) {
   return Line(clean);
 }
 
-std::string TableWriter::RenderHeader() { return Line(headers_); }
+std::string TableWriter::RenderHeader() {
+  return Line(headers_);
+}
 
 }  // namespace berth::cli

@@ -39,8 +39,7 @@ class FileSystem {
 class PosixFileSystem final : public FileSystem {
  public:
   Result<std::string> ReadFile(const std::string& path) const override;
-  Status WriteFileAtomic(const std::string& path, const std::string& data,
-                         unsigned mode) override;
+  Status WriteFileAtomic(const std::string& path, const std::string& data, unsigned mode) override;
   Status Remove(const std::string& path) override;
   Status RemoveAll(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;

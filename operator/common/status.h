@@ -78,9 +78,9 @@ class [[nodiscard]] Status {
 };
 
 // Propagates a non-OK Status out of the enclosing function.
-#define BERTH_RETURN_IF_ERROR(expr)      \
-  do {                                   \
-    ::berth::Status berth_st_ = (expr);  \
+#define BERTH_RETURN_IF_ERROR(expr)        \
+  do {                                     \
+    ::berth::Status berth_st_ = (expr);    \
     if (!berth_st_.ok()) return berth_st_; \
   } while (0)
 

@@ -31,9 +31,14 @@ std::string RandomSuffix(size_t n) {
 }
 
 // Metadata fields the server owns; clients cannot set or change them.
-constexpr const char* kServerOwnedMeta[] = {"uid", "creationTimestamp", "generation",
-                                             "deletionTimestamp", "deletionGracePeriodSeconds",
-                                             "resourceVersion", "managedFields", "selfLink"};
+constexpr const char* kServerOwnedMeta[] = {"uid",
+                                            "creationTimestamp",
+                                            "generation",
+                                            "deletionTimestamp",
+                                            "deletionGracePeriodSeconds",
+                                            "resourceVersion",
+                                            "managedFields",
+                                            "selfLink"};
 
 }  // namespace
 

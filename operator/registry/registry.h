@@ -50,8 +50,8 @@ enum class PatchType {
 enum class Operation { kCreate, kUpdate, kDelete };
 
 struct WriteOptions {
-  bool dry_run = false;        // validate and compute, write nothing
-  std::string field_manager;   // for kApply; "berth" when empty
+  bool dry_run = false;       // validate and compute, write nothing
+  std::string field_manager;  // for kApply; "berth" when empty
 };
 
 struct DeleteOptions {

@@ -31,15 +31,14 @@ Result<Object> Registry::Delete(std::string_view kind, std::string_view ns, std:
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
     BERTH_ASSIGN_OR_RETURN(Stored cur, Read(*info, ns, name));
     if (!opts.precondition_uid.empty() && opts.precondition_uid != cur.obj.uid()) {
-      return Status::Conflict("Precondition failed: UID in precondition: " +
-                              opts.precondition_uid + ", UID in object meta: " + cur.obj.uid());
+      return Status::Conflict("Precondition failed: UID in precondition: " + opts.precondition_uid +
+                              ", UID in object meta: " + cur.obj.uid());
     }
     if (!opts.precondition_resource_version.empty() &&
         opts.precondition_resource_version != cur.obj.resource_version()) {
       return Status::Conflict("Precondition failed: ResourceVersion in precondition: " +
                               opts.precondition_resource_version +
-                              ", ResourceVersion in object meta: " +
-                              cur.obj.resource_version());
+                              ", ResourceVersion in object meta: " + cur.obj.resource_version());
     }
     if (opts.dry_run) return cur.obj;
     if (policy == "Orphan") CascadeDependents(cur.obj.uid(), "Orphan");

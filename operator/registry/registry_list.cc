@@ -59,9 +59,11 @@ Result<std::string> DecodeContinue(const std::string& token, const std::string& 
 class RegistryWatch final : public ObjectWatch {
  public:
   using DecodeFn = std::function<Result<Object>(const store::Record&)>;
-  RegistryWatch(std::deque<WatchEvent> initial, std::unique_ptr<store::Watcher> w,
-                Selectors sel, DecodeFn decode)
-      : initial_(std::move(initial)), w_(std::move(w)), sel_(std::move(sel)),
+  RegistryWatch(std::deque<WatchEvent> initial, std::unique_ptr<store::Watcher> w, Selectors sel,
+                DecodeFn decode)
+      : initial_(std::move(initial)),
+        w_(std::move(w)),
+        sel_(std::move(sel)),
         decode_(std::move(decode)) {}
 
   Result<WatchEvent> Next(std::chrono::milliseconds timeout) override {

@@ -80,8 +80,7 @@ Result<Object> Registry::Patch(std::string_view kind, std::string_view ns, std::
         Json modified = ForLastApplied(patch, "");
         Json three_way = api::ThreeWayMergePatch(original, modified, current.json());
         BERTH_ASSIGN_OR_RETURN(patched, api::ApplyMergePatch(current.json(), three_way));
-        patched["metadata"]["annotations"][kLastApplied] =
-            ForLastApplied(patch, info->kind).dump();
+        patched["metadata"]["annotations"][kLastApplied] = ForLastApplied(patch, info->kind).dump();
         break;
       }
     }

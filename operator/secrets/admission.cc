@@ -47,8 +47,8 @@ Status SecretAdmission::Admit(registry::Operation op, api::Object& obj, const ap
   Json old_data = old->json().value("data", Json::object());
   Json new_data = j.value("data", Json::object());
   if (old_data != new_data) {
-    causes.push_back({"data", "Forbidden: field is immutable when `immutable` is set",
-                      "FieldValueForbidden"});
+    causes.push_back(
+        {"data", "Forbidden: field is immutable when `immutable` is set", "FieldValueForbidden"});
   }
   if (!j.value("immutable", false)) {
     causes.push_back({"immutable", "Forbidden: field is immutable when `immutable` is set",

@@ -64,9 +64,9 @@ Result<LoadedKeys> LoadKeys(const KeySource& source) {
   for (const std::string& part : Split(source.previous_keys, ',', /*skip_empty=*/true)) {
     ++i;
     if (Trim(part).empty()) continue;
-    BERTH_ASSIGN_OR_RETURN(std::string raw,
-                           KeyRing::DecodeKey(part, std::string(kPreviousKeysEnv) + " entry " +
-                                                        std::to_string(i)));
+    BERTH_ASSIGN_OR_RETURN(
+        std::string raw,
+        KeyRing::DecodeKey(part, std::string(kPreviousKeysEnv) + " entry " + std::to_string(i)));
     previous.push_back(std::move(raw));
   }
   LoadedKeys out{KeyRing(), "", false};

@@ -19,9 +19,9 @@ inline constexpr const char* kPreviousKeysEnv = "BERTH_SECRET_KEYS_PREVIOUS";
 inline constexpr const char* kKeyFile = "secret.key";
 
 struct KeySource {
-  std::string env_key;       // value of BERTH_SECRET_KEY ("" when unset)
-  std::string previous_keys; // value of BERTH_SECRET_KEYS_PREVIOUS
-  std::string data_dir;      // where secret.key lives
+  std::string env_key;        // value of BERTH_SECRET_KEY ("" when unset)
+  std::string previous_keys;  // value of BERTH_SECRET_KEYS_PREVIOUS
+  std::string data_dir;       // where secret.key lives
 };
 
 // The sources as the process environment gives them.
@@ -29,7 +29,7 @@ KeySource KeySourceFromEnv(const std::string& data_dir);
 
 struct LoadedKeys {
   KeyRing ring;
-  std::string origin;  // "BERTH_SECRET_KEY" or the key file's path (for the log)
+  std::string origin;    // "BERTH_SECRET_KEY" or the key file's path (for the log)
   bool created = false;  // the key file was created now
 };
 

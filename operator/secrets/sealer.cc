@@ -1,7 +1,7 @@
 #include "operator/secrets/sealer.h"
 
-#include <openssl/evp.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <memory>
@@ -22,7 +22,9 @@ using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 const unsigned char* U(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
-unsigned char* U(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+unsigned char* U(std::string& s) {
+  return reinterpret_cast<unsigned char*>(s.data());
+}
 
 // "berth:enc:aesgcm:v1:<id>:": the part of a sealed value before the payload.
 std::string Header(const std::string& key_id) {
@@ -35,7 +37,9 @@ Status CryptoError(const char* step) {
 
 }  // namespace
 
-bool AesGcmSealer::IsSealed(std::string_view stored) { return StartsWith(stored, kSealedPrefix); }
+bool AesGcmSealer::IsSealed(std::string_view stored) {
+  return StartsWith(stored, kSealedPrefix);
+}
 
 std::string AesGcmSealer::KeyIdOf(std::string_view stored) {
   if (!IsSealed(stored)) return "";
@@ -57,7 +61,8 @@ Result<std::string> AesGcmSealer::Seal(std::string_view plain) {
   unsigned char* nonce = U(blob);
   unsigned char* out = nonce + kNonceBytes;
   if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key.bytes), nonce) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(header), static_cast<int>(header.size())) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(header), static_cast<int>(header.size())) !=
+          1 ||
       EVP_EncryptUpdate(ctx.get(), out, &len, U(plain), static_cast<int>(plain.size())) != 1) {
     return CryptoError("encrypt");
   }
@@ -105,7 +110,8 @@ Result<std::string> AesGcmSealer::Open(std::string_view sealed) {
   unsigned char* ct = nonce + kNonceBytes;
   unsigned char* tag = ct + ct_len;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key->bytes), nonce) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(header), static_cast<int>(header.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(header), static_cast<int>(header.size())) !=
+          1 ||
       EVP_DecryptUpdate(ctx.get(), U(plain), &len, ct, static_cast<int>(ct_len)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag) != 1) {
     return CryptoError("decrypt");

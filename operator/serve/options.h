@@ -7,18 +7,18 @@
 namespace berth::serve {
 
 struct Options {
-  std::string data_dir;           // default: /var/lib/berth (root) or ~/.local/share/berth
-  std::string store_url;          // default: sqlite://<data_dir>/berth.db
+  std::string data_dir;   // default: /var/lib/berth (root) or ~/.local/share/berth
+  std::string store_url;  // default: sqlite://<data_dir>/berth.db
   std::string listen = "127.0.0.1:7443";
   std::string docker = "unix:///var/run/docker.sock";
-  std::string tls_cert;           // PEM; with tls_key, serve HTTPS
+  std::string tls_cert;  // PEM; with tls_key, serve HTTPS
   std::string tls_key;
   std::string log_level = "info";
-  std::string identity;           // leader-election identity; default hostname-pid
-  bool leader_elect = true;       // two servers on one store: one reconciles
-  bool controllers = true;        // false: API only (tests of the API layer)
-  int workers = 4;                // reconcile workers per controller
-  int api_threads = 16;           // cpprest pool threads serving API requests
+  std::string identity;      // leader-election identity; default hostname-pid
+  bool leader_elect = true;  // two servers on one store: one reconciles
+  bool controllers = true;   // false: API only (tests of the API layer)
+  int workers = 4;           // reconcile workers per controller
+  int api_threads = 16;      // cpprest pool threads serving API requests
   // The provisioning API (/provision/v1/): the namespace its Instances live
   // in, the template used when a request names none ("<stack>/<template>"),
   // and the most Instances any namespace may hold (0: no limit).

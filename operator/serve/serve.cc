@@ -63,7 +63,9 @@ std::string DefaultDataDir() {
   return HomeDir() + "/.local/share/berth";
 }
 
-std::string DefaultServer() { return "http://127.0.0.1:7443"; }
+std::string DefaultServer() {
+  return "http://127.0.0.1:7443";
+}
 
 std::string StoreUrlFor(const Options& options, const std::string& data_dir) {
   if (!options.store_url.empty()) return options.store_url;

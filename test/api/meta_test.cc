@@ -46,7 +46,8 @@ TEST(MetaTest, ConditionTransitionTimeMovesOnlyOnStatusChange) {
   Json status;
   auto t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
   EXPECT_TRUE(SetCondition(status, {"Ready", "False", "Starting", "", 1}, t0));
-  EXPECT_TRUE(SetCondition(status, {"Ready", "False", "Waiting", "db", 1}, t0 + std::chrono::hours(1)));
+  EXPECT_TRUE(
+      SetCondition(status, {"Ready", "False", "Waiting", "db", 1}, t0 + std::chrono::hours(1)));
   EXPECT_EQ((*FindCondition(status, "Ready"))["lastTransitionTime"], "2027-01-15T08:00:00Z");
   EXPECT_FALSE(SetCondition(status, {"Ready", "False", "Waiting", "db", 1}, t0));
   EXPECT_TRUE(SetCondition(status, {"Ready", "True", "Ready", "", 1}, t0 + std::chrono::hours(2)));

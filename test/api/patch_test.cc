@@ -35,8 +35,7 @@ TEST(PatchTest, JsonPatchFailuresNameTheOperation) {
   EXPECT_EQ(failed_test.status().code(), Code::kInvalid);
   EXPECT_NE(failed_test.status().message().find("operation 0"), std::string::npos);
 
-  auto missing = ApplyJsonPatch(
-      target, Json::parse(R"([{"op": "remove", "path": "/spec/nope"}])"));
+  auto missing = ApplyJsonPatch(target, Json::parse(R"([{"op": "remove", "path": "/spec/nope"}])"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kInvalid);
 

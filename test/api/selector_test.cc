@@ -5,15 +5,21 @@
 namespace berth::api {
 namespace {
 
-std::map<std::string, std::string> L(std::initializer_list<std::pair<const std::string, std::string>> l) {
+std::map<std::string, std::string> L(
+    std::initializer_list<std::pair<const std::string, std::string>> l) {
   return l;
 }
 
 TEST(LabelSelectorTest, AllOperators) {
-  auto s = LabelSelector::Parse("app=web, tier==front,env!=prod,zone in (a, b),team notin (x),owner,!legacy");
+  auto s = LabelSelector::Parse(
+      "app=web, tier==front,env!=prod,zone in (a, b),team notin (x),owner,!legacy");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->requirements().size(), 7u);
-  auto good = L({{"app", "web"}, {"tier", "front"}, {"env", "dev"}, {"zone", "b"}, {"team", "y"},
+  auto good = L({{"app", "web"},
+                 {"tier", "front"},
+                 {"env", "dev"},
+                 {"zone", "b"},
+                 {"team", "y"},
                  {"owner", "me"}});
   EXPECT_TRUE(s->Matches(good));
   auto bad = good;
@@ -44,8 +50,8 @@ TEST(LabelSelectorTest, EmptySelectsEverything) {
 }
 
 TEST(LabelSelectorTest, RejectsMalformed) {
-  for (const char* bad : {"a in b", "a in (b", "=b", "a=b c=d", "a=b,", "bad key=1", "a=b b",
-                          "a in ()"}) {
+  for (const char* bad :
+       {"a in b", "a in (b", "=b", "a=b c=d", "a=b,", "bad key=1", "a=b b", "a in ()"}) {
     auto s = LabelSelector::Parse(bad);
     EXPECT_FALSE(s.ok()) << bad;
     if (!s.ok()) {
@@ -63,7 +69,8 @@ TEST(LabelSelectorTest, RoundTripsToString) {
 
 TEST(FieldSelectorTest, MatchesPaths) {
   Json obj = {{"metadata", {{"name", "web"}, {"namespace", "default"}}},
-              {"regarding", {{"kind", "Stack"}}}, {"count", 3}};
+              {"regarding", {{"kind", "Stack"}}},
+              {"count", 3}};
   auto s = FieldSelector::Parse("metadata.name=web,regarding.kind==Stack,metadata.namespace!=x");
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->Matches(obj));

@@ -21,8 +21,8 @@ class AuthTest : public ApiServerTest {
 };
 
 TEST_F(AuthTest, MissingOrWrongTokenIs401) {
-  for (const char* path : {kStacks, "/apis", "/api", "/apis/berth.dev/v1alpha1", "/auth/v1/tokens",
-                           "/openapi/v2"}) {
+  for (const char* path :
+       {kStacks, "/apis", "/api", "/apis/berth.dev/v1alpha1", "/auth/v1/tokens", "/openapi/v2"}) {
     auto r = Anonymous().Get(path);
     EXPECT_EQ(r.code, 401) << path;
     EXPECT_EQ(r.json()["kind"], "Status");
@@ -143,8 +143,8 @@ class RedactionTest : public ApiServerTest {
     EXPECT_EQ(s["data"]["password"], "<redacted>") << s.dump();
     EXPECT_EQ(s["data"]["user"], "<redacted>");
     EXPECT_FALSE(s.contains("stringData"));
-    EXPECT_FALSE(s["metadata"]["annotations"].contains(
-        "kubectl.kubernetes.io/last-applied-configuration"));
+    EXPECT_FALSE(
+        s["metadata"]["annotations"].contains("kubectl.kubernetes.io/last-applied-configuration"));
     EXPECT_EQ(s["metadata"]["annotations"]["keep"], "me");
   }
 };
@@ -163,7 +163,8 @@ TEST_F(RedactionTest, ReadsAreRedactedUnlessAnAdminReveals) {
                                {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"});
   ASSERT_EQ(table.code, 200);
   EXPECT_EQ(table.body.find("c2VjcmV0"), std::string::npos) << table.body;
-  auto meta_table = As(viewer_).Get(kSecrets, {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"});
+  auto meta_table =
+      As(viewer_).Get(kSecrets, {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"});
   EXPECT_EQ(meta_table.body.find("c2VjcmV0"), std::string::npos) << meta_table.body;
 
   auto revealed = Admin().Get(std::string(kSecrets) + "/db?reveal=true");
@@ -178,8 +179,8 @@ TEST_F(RedactionTest, WatchAndWriteResponsesAreRedacted) {
   auto ev = w->Next(std::chrono::seconds(20));
   ASSERT_TRUE(ev);
   ExpectRedacted((*ev)["object"]);
-  auto patched = As(editor_).Patch(std::string(kSecrets) + "/db",
-                                   R"({"metadata":{"labels":{"a":"b"}}})");
+  auto patched =
+      As(editor_).Patch(std::string(kSecrets) + "/db", R"({"metadata":{"labels":{"a":"b"}}})");
   ASSERT_EQ(patched.code, 200) << patched.body;
   ExpectRedacted(patched.json());
 }

@@ -51,8 +51,8 @@ TEST_F(DiscoveryTest, Shapes) {
       EXPECT_EQ(r["shortNames"], Json::array({"st"}));
       EXPECT_NE(std::find(r["categories"].begin(), r["categories"].end(), "berth"),
                 r["categories"].end());
-      for (const char* v : {"create", "delete", "deletecollection", "get", "list", "patch",
-                            "update", "watch"}) {
+      for (const char* v :
+           {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}) {
         EXPECT_NE(std::find(r["verbs"].begin(), r["verbs"].end(), v), r["verbs"].end()) << v;
       }
     }
@@ -84,8 +84,10 @@ TEST_F(DiscoveryTest, VersionAndOpenApi) {
 
 TEST_F(DiscoveryTest, TablesFromPrinterColumns) {
   ASSERT_EQ(Admin().Post(kStacks, StackJson("web")).code, 201);
-  ASSERT_EQ(Admin().Patch(std::string(kStacks) + "/web/status",
-                          R"({"status":{"ready":"1/1","phase":"Ready"}})").code,
+  ASSERT_EQ(Admin()
+                .Patch(std::string(kStacks) + "/web/status",
+                       R"({"status":{"ready":"1/1","phase":"Ready"}})")
+                .code,
             200);
   auto t = Admin().Get(kStacks, {kTableAccept});
   ASSERT_EQ(t.code, 200) << t.body;
@@ -137,7 +139,8 @@ TEST_F(DiscoveryTest, MetricsParseAndHoldNoObjectData) {
     ++samples;
   }
   EXPECT_GT(samples, 5);
-  EXPECT_NE(m.body.find(R"(berth_apiserver_requests_total{code="201",resource="stacks",verb="create"} 1)"),
+  EXPECT_NE(m.body.find(
+                R"(berth_apiserver_requests_total{code="201",resource="stacks",verb="create"} 1)"),
             std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find(R"(code="404",resource="stacks",verb="get")"), std::string::npos);
@@ -212,9 +215,10 @@ class TlsTest : public ApiServerTest {
   apiserver::ServerOptions Options() override {
     auto o = ApiServerTest::Options();
     std::string cert = (dir_ / "tls.crt").string(), key = (dir_ / "tls.key").string();
-    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-                      " >/dev/null 2>&1";
+    std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     o.tls_cert = cert;
     o.tls_key = key;

@@ -34,7 +34,8 @@ size_t AppendHeader(char* ptr, size_t size, size_t n, void* out) {
 
 curl_slist* Headers(const HttpOptions& o, const std::vector<std::string>& extra) {
   curl_slist* list = nullptr;
-  if (!o.token.empty()) list = curl_slist_append(list, ("Authorization: Bearer " + o.token).c_str());
+  if (!o.token.empty())
+    list = curl_slist_append(list, ("Authorization: Bearer " + o.token).c_str());
   for (const std::string& h : extra) list = curl_slist_append(list, h.c_str());
   return list;
 }
@@ -117,7 +118,9 @@ WatchStream::WatchStream(std::string url, HttpOptions options, std::vector<std::
   });
 }
 
-WatchStream::~WatchStream() { Close(); }
+WatchStream::~WatchStream() {
+  Close();
+}
 
 size_t WatchStream::OnData(char* ptr, size_t size, size_t n, void* self_ptr) {
   auto* self = static_cast<WatchStream*>(self_ptr);

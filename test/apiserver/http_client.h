@@ -8,12 +8,11 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace berth::testing {
 
@@ -30,8 +29,8 @@ struct HttpResult {
 
 struct HttpOptions {
   std::string token;
-  std::string ca_file;       // trust this CA (PEM) for https
-  bool insecure = false;     // skip TLS verification
+  std::string ca_file;    // trust this CA (PEM) for https
+  bool insecure = false;  // skip TLS verification
   long timeout_ms = 30000;
 };
 

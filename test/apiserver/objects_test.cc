@@ -106,9 +106,11 @@ TEST_F(ObjectsTest, DryRunWritesNothing) {
   EXPECT_EQ(r.code, 201) << r.body;
   EXPECT_EQ(Admin().Get(Path("dry")).code, 404);
   ASSERT_EQ(Create(StackJson("web")).code, 201);
-  EXPECT_EQ(Admin().Patch(Path("web") + "?dryRun=All",
-                          R"({"spec":{"services":{"web":{"image":"x:1"}}}})").code,
-            200);
+  EXPECT_EQ(
+      Admin()
+          .Patch(Path("web") + "?dryRun=All", R"({"spec":{"services":{"web":{"image":"x:1"}}}})")
+          .code,
+      200);
   EXPECT_EQ(Admin().Get(Path("web")).json()["spec"]["services"]["web"]["image"], "busybox:1");
   EXPECT_EQ(Admin().Delete(Path("web") + "?dryRun=All").code, 200);
   EXPECT_EQ(Admin().Get(Path("web")).code, 200);
@@ -158,8 +160,8 @@ TEST_F(ObjectsTest, Patches) {
                                "application/json-patch+json");
   EXPECT_EQ(failing.code, 422) << failing.body;
 
-  auto smp = Admin().Patch(Path("web"), R"({"metadata":{}})",
-                           "application/strategic-merge-patch+json");
+  auto smp =
+      Admin().Patch(Path("web"), R"({"metadata":{}})", "application/strategic-merge-patch+json");
   EXPECT_EQ(smp.code, 415);
   EXPECT_EQ(smp.json()["reason"], "UnsupportedMediaType");
   EXPECT_NE(smp.json()["message"].get<std::string>().find("merge-patch"), std::string::npos);
@@ -215,7 +217,8 @@ TEST_F(ObjectsTest, LabelSelectorsAllOperators) {
   auto fs = Admin().Get(Path() + "?fieldSelector=metadata.name%3Db");
   ASSERT_EQ(fs.code, 200);
   ASSERT_EQ(fs.json()["items"].size(), 1u);
-  auto fns = Admin().Get("/apis/berth.dev/v1alpha1/stacks?fieldSelector=metadata.namespace%3Ddefault");
+  auto fns =
+      Admin().Get("/apis/berth.dev/v1alpha1/stacks?fieldSelector=metadata.namespace%3Ddefault");
   EXPECT_EQ(fns.json()["items"].size(), 3u);
 }
 
@@ -241,8 +244,10 @@ TEST_F(ObjectsTest, LimitAndContinue) {
 
 TEST_F(ObjectsTest, ClusterWideListAndClusterScopedKind) {
   ASSERT_EQ(Create(StackJson("a")).code, 201);
-  ASSERT_EQ(Admin().Post("/apis/berth.dev/v1alpha1/namespaces/other/stacks",
-                         StackJson("b", "busybox:1", "other")).code,
+  ASSERT_EQ(Admin()
+                .Post("/apis/berth.dev/v1alpha1/namespaces/other/stacks",
+                      StackJson("b", "busybox:1", "other"))
+                .code,
             201);
   auto all = Admin().Get("/apis/berth.dev/v1alpha1/stacks");
   ASSERT_EQ(all.code, 200);
@@ -282,10 +287,8 @@ TEST_F(ObjectsTest, PropagationOrphanVsBackground) {
   std::string uid = owner.json()["metadata"]["uid"];
   auto dependent = [&](const std::string& name) {
     Json d = StackJson(name);
-    d["metadata"]["ownerReferences"] = {{{"apiVersion", "berth.dev/v1alpha1"},
-                                         {"kind", "Stack"},
-                                         {"name", "owner"},
-                                         {"uid", uid}}};
+    d["metadata"]["ownerReferences"] = {
+        {{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "Stack"}, {"name", "owner"}, {"uid", uid}}};
     ASSERT_EQ(Create(d).code, 201);
   };
   dependent("dep1");
@@ -307,7 +310,8 @@ TEST_F(ObjectsTest, PropagationOrphanVsBackground) {
 TEST_F(ObjectsTest, DeletePreconditions) {
   auto c = Create(StackJson("p"));
   std::string rv = c.json()["metadata"]["resourceVersion"];
-  Json wrong = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"},
+  Json wrong = {{"kind", "DeleteOptions"},
+                {"apiVersion", "v1"},
                 {"preconditions", {{"resourceVersion", "1"}}}};
   EXPECT_EQ(Admin().Delete(Path("p"), wrong.dump()).code, 409);
   Json right = {{"preconditions", {{"resourceVersion", rv}}}};

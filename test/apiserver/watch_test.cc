@@ -42,8 +42,7 @@ TEST_F(WatchTest, FromResourceVersionSeesLaterChangesInOrder) {
   std::string rv = Create("a");
   auto w = Watch(std::string(kStacks) + "?watch=true&resourceVersion=" + rv, admin_);
   Create("b");
-  ASSERT_EQ(Admin().Patch(std::string(kStacks) + "/b",
-                          R"({"metadata":{"labels":{"x":"y"}}})").code,
+  ASSERT_EQ(Admin().Patch(std::string(kStacks) + "/b", R"({"metadata":{"labels":{"x":"y"}}})").code,
             200);
   ASSERT_EQ(Admin().Delete(std::string(kStacks) + "/a").code, 200);
   auto e1 = NextEvent(*w), e2 = NextEvent(*w), e3 = NextEvent(*w);
@@ -69,9 +68,8 @@ TEST_F(WatchTest, WithoutResourceVersionStartsWithCurrentObjects) {
 
 TEST_F(WatchTest, BookmarksCarryProgress) {
   std::string rv = Create("a");
-  auto w = Watch(std::string(kStacks) + "?watch=true&allowWatchBookmarks=true&resourceVersion=" +
-                     rv,
-                 admin_);
+  auto w = Watch(
+      std::string(kStacks) + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + rv, admin_);
   std::optional<Json> bm;
   for (int i = 0; i < 50 && !bm; ++i) {
     auto ev = w->Next(seconds(20));
@@ -118,9 +116,8 @@ TEST_F(WatchTest, TableWatchAndLegacyPath) {
 TEST_F(WatchTest, SingleObjectAndSelectors) {
   std::string rv = Create("a");
   auto by_name = Watch(std::string(kStacks) + "/b?watch=true&resourceVersion=" + rv, admin_);
-  auto by_label =
-      Watch(std::string(kStacks) + "?watch=true&labelSelector=app%3Dz&resourceVersion=" + rv,
-            admin_);
+  auto by_label = Watch(
+      std::string(kStacks) + "?watch=true&labelSelector=app%3Dz&resourceVersion=" + rv, admin_);
   Create("c");
   Json b = StackJson("b");
   b["metadata"]["labels"] = {{"app", "z"}};
@@ -145,7 +142,8 @@ TEST_F(WatchTest, HeartbeatsKeepIdleStreamsAlive) {
 
 TEST_F(WatchTest, AbandonedWatchesEndAndReleaseTheirThreads) {
   std::vector<std::unique_ptr<WatchStream>> watches;
-  for (int i = 0; i < 5; ++i) watches.push_back(Watch(std::string(kStacks) + "?watch=true", admin_));
+  for (int i = 0; i < 5; ++i)
+    watches.push_back(Watch(std::string(kStacks) + "?watch=true", admin_));
   ASSERT_TRUE(Eventually([&] { return OpenWatches() == 5; })) << OpenWatches();
   for (auto& w : watches) w->Close();  // the clients go away without a word
   EXPECT_TRUE(Eventually([&] { return OpenWatches() == 0; })) << OpenWatches();

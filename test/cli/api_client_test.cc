@@ -40,7 +40,9 @@ class FakeTransport : public Transport {
   }
 };
 
-const api::KindInfo& Kind(const char* n) { return **ResolveKind(api::Catalog::Builtin(), n); }
+const api::KindInfo& Kind(const char* n) {
+  return **ResolveKind(api::Catalog::Builtin(), n);
+}
 
 std::string Query(const HttpRequest& r) {
   std::string q;
@@ -72,9 +74,9 @@ TEST(ApiClientTest, DecodesStatusWithCauses) {
   EXPECT_EQ(DecodeErrorResponse(409, R"({"kind":"Status","reason":"AlreadyExists","message":"x"})")
                 .code(),
             Code::kAlreadyExists);
-  EXPECT_EQ(DecodeErrorResponse(409, R"({"kind":"Status","reason":"Conflict","message":"x"})")
-                .code(),
-            Code::kConflict);
+  EXPECT_EQ(
+      DecodeErrorResponse(409, R"({"kind":"Status","reason":"Conflict","message":"x"})").code(),
+      Code::kConflict);
   Status plain = DecodeErrorResponse(502, "<html>bad gateway</html>\n");
   EXPECT_EQ(plain.message(), "the server responded with HTTP 502: <html>bad gateway</html>");
   EXPECT_EQ(DecodeErrorResponse(403, "").code(), Code::kForbidden);
@@ -82,8 +84,8 @@ TEST(ApiClientTest, DecodesStatusWithCauses) {
 
 TEST(ApiClientTest, UnauthorizedCarriesTheHint) {
   auto t = std::make_unique<FakeTransport>();
-  t->replies.push_back({401, R"({"kind":"Status","reason":"Unauthorized","message":"Unauthorized"})",
-                        {}});
+  t->replies.push_back(
+      {401, R"({"kind":"Status","reason":"Unauthorized","message":"Unauthorized"})", {}});
   HttpApiClient c(std::move(t), "no token was given: pass --token");
   auto r = c.Get(Kind("stack"), "default", "web");
   ASSERT_FALSE(r.ok());
@@ -95,7 +97,8 @@ TEST(ApiClientTest, ListFollowsContinueAndFillsKinds) {
   auto t = std::make_unique<FakeTransport>();
   FakeTransport* tp = t.get();
   t->replies.push_back(
-      {200, R"({"items":[{"metadata":{"name":"a"}}],"metadata":{"continue":"tok","resourceVersion":"5"}})",
+      {200,
+       R"({"items":[{"metadata":{"name":"a"}}],"metadata":{"continue":"tok","resourceVersion":"5"}})",
        {}});
   t->replies.push_back(
       {200, R"({"items":[{"metadata":{"name":"b"}}],"metadata":{"resourceVersion":"7"}})", {}});
@@ -129,13 +132,15 @@ TEST(ApiClientTest, ApplyPatchSendsContentTypeAndQuery) {
 
 TEST(ApiClientTest, WatchSplitsLinesAcrossChunksAndStopsOnError) {
   auto t = std::make_unique<FakeTransport>();
-  t->replies.push_back({200, "",
-                        {R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"1"}}})"
-                         "\n{\"type\":\"MODI",
-                         R"(FIED","object":{"metadata":{"name":"a","resourceVersion":"2"}}})"
-                         "\n",
-                         R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}})"
-                         "\n"}});
+  t->replies.push_back(
+      {200,
+       "",
+       {R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"1"}}})"
+        "\n{\"type\":\"MODI",
+        R"(FIED","object":{"metadata":{"name":"a","resourceVersion":"2"}}})"
+        "\n",
+        R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}})"
+        "\n"}});
   HttpApiClient c(std::move(t), "");
   std::vector<std::string> types;
   Status st = c.Watch(Kind("stack"), "default", {}, [&](const WatchEvent& e) {

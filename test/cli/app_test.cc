@@ -90,7 +90,8 @@ TEST(AppTest, ApplyPruneDeletesOnlyAppliedObjectsMissingFromTheManifests) {
   CliHarness h;
   ASSERT_EQ(h.Run({"apply", "-f", "-"}, StackDoc("a", "x") + "---\n" + StackDoc("b", "x")), 0);
   // Simulate the server's last-applied annotation on what apply wrote.
-  for (auto& [k, j] : h.server->objects) j["metadata"]["annotations"]["berth.dev/last-applied"] = "{}";
+  for (auto& [k, j] : h.server->objects)
+    j["metadata"]["annotations"]["berth.dev/last-applied"] = "{}";
   // Made by someone else: matching labels, but never applied.
   h.server->Put(Json::parse(R"({"apiVersion":"berth.dev/v1alpha1",
       "kind":"Stack","metadata":{"name":"c","namespace":"default","labels":{"app":"demo"}}})"));
@@ -120,8 +121,9 @@ TEST(AppTest, ReplaceIsConditionalOnResourceVersion) {
   ASSERT_EQ(h.Run({"replace", "-f", "-"}, doc), 0) << h.err.str();
   EXPECT_EQ(h.out.str(), "stack.berth.dev/web replaced\n");
   EXPECT_EQ(h.Run({"replace", "-f", "-"}, doc), 1);  // rv is stale now
-  EXPECT_NE(h.err.str().find("error: <stdin>: document 1 (Stack/web): the object has been modified"),
-            std::string::npos)
+  EXPECT_NE(
+      h.err.str().find("error: <stdin>: document 1 (Stack/web): the object has been modified"),
+      std::string::npos)
       << h.err.str();
 }
 
@@ -157,8 +159,8 @@ TEST(AppTest, GetWatchPrintsTableThenChanges) {
   ASSERT_EQ(h.Run({"apply", "-f", "-"}, StackDoc("web", "nginx")), 0);
   Json changed = h.server->objects["Stack/default/web"];
   changed["status"] = {{"ready", "1/1"}, {"phase", "Ready"}};
-  h.server->events.push_back({"BOOKMARK", api::Object(Json::parse(
-                                              R"({"metadata":{"resourceVersion":"500"}})"))});
+  h.server->events.push_back(
+      {"BOOKMARK", api::Object(Json::parse(R"({"metadata":{"resourceVersion":"500"}})"))});
   h.server->events.push_back({"MODIFIED", api::Object(changed)});
   // The fake server ends the stream with an error once its events are out.
   EXPECT_EQ(h.Run({"get", "stacks", "-w"}), 1);
@@ -175,10 +177,10 @@ TEST(AppTest, ServeFillsOptions) {
     seen = o;
     return 0;
   };
-  ASSERT_EQ(h.Run({"serve", "--listen", "127.0.0.1:9999", "--no-controllers", "--workers", "2",
-                   "--store", "postgresql://u:p@h/db", "--no-leader-elect", "--log-level",
-                   "debug"}),
-            0)
+  ASSERT_EQ(
+      h.Run({"serve", "--listen", "127.0.0.1:9999", "--no-controllers", "--workers", "2", "--store",
+             "postgresql://u:p@h/db", "--no-leader-elect", "--log-level", "debug"}),
+      0)
       << h.err.str();
   EXPECT_EQ(seen.listen, "127.0.0.1:9999");
   EXPECT_FALSE(seen.controllers);
@@ -250,10 +252,10 @@ TEST(AppTest, DiffExitCodes) {
 
 TEST(AppTest, DescribeStackAndSecret) {
   CliHarness h;
-  ASSERT_EQ(h.Run({"apply", "-f", "-"},
-                  StackDoc("web", "nginx", "      ports: [\"127.0.0.1:8080:80\"]\n"
-                                           "      dependsOn: {db: healthy}\n"
-                                           "    db:\n      image: postgres\n")),
+  ASSERT_EQ(h.Run({"apply", "-f", "-"}, StackDoc("web", "nginx",
+                                                 "      ports: [\"127.0.0.1:8080:80\"]\n"
+                                                 "      dependsOn: {db: healthy}\n"
+                                                 "    db:\n      image: postgres\n")),
             0)
       << h.err.str();
   Json& live = h.server->objects["Stack/default/web"];
@@ -267,10 +269,10 @@ TEST(AppTest, DescribeStackAndSecret) {
       "eventTime":"2027-01-15T08:00:00Z"})"));
   ASSERT_EQ(h.Run({"describe", "stack", "web"}), 0) << h.err.str();
   std::string d = h.out.str();
-  for (const char* want : {"Name:", "web", "Services:", "  db:", "Image:", "postgres",
-                           "Container:", "web-db (0123456789ab)", "Restarts:", "2",
-                           "Depends On:", "db: healthy", "127.0.0.1:8080:80", "Conditions:",
-                           "web waits for db", "Events:", "ContainerStarted", "started web-db"}) {
+  for (const char* want : {"Name:", "web", "Services:", "  db:", "Image:", "postgres", "Container:",
+                           "web-db (0123456789ab)", "Restarts:", "2", "Depends On:", "db: healthy",
+                           "127.0.0.1:8080:80", "Conditions:", "web waits for db",
+                           "Events:", "ContainerStarted", "started web-db"}) {
     EXPECT_NE(d.find(want), std::string::npos) << want << "\n" << d;
   }
   h.server->Put(Json::parse(R"({"apiVersion":"berth.dev/v1alpha1","kind":"Secret",
@@ -345,7 +347,8 @@ TEST(AppTest, EventsLogsVersionTokens) {
   EXPECT_EQ(h.out.str(), "Client Version: v0.1.0\n");
   EXPECT_EQ(h.Run({"version", "--client"}), 0);
 
-  h.server->raw["/auth/v1/tokens"] = R"({"kind":"Token","name":"ci","role":"editor","token":"tkn"})";
+  h.server->raw["/auth/v1/tokens"] =
+      R"({"kind":"Token","name":"ci","role":"editor","token":"tkn"})";
   ASSERT_EQ(h.Run({"token", "create", "ci", "--role", "editor"}), 0) << h.err.str();
   EXPECT_EQ(h.out.str(), "tkn\n");
   EXPECT_EQ(h.Run({"token", "create", "ci", "--role", "root"}), 1);

@@ -57,11 +57,11 @@ struct FakeServer {
   long long revision = 100;
   // Server-side validation: a non-OK Status rejects a write (dry run or not).
   std::function<Status(const api::Object&)> validate;
-  std::deque<cli::WatchEvent> events;  // delivered by the next Watch call
+  std::deque<cli::WatchEvent> events;      // delivered by the next Watch call
   std::map<std::string, std::string> raw;  // path -> 200 body
   std::vector<std::string> log_lines;
-  std::vector<std::string> requests;       // "VERB path" per call, for assertions
-  int writes = 0;                          // non-dry-run writes
+  std::vector<std::string> requests;  // "VERB path" per call, for assertions
+  int writes = 0;                     // non-dry-run writes
 
   static std::string Key(const std::string& kind, const std::string& ns, const std::string& name) {
     return kind + "/" + ns + "/" + name;
@@ -203,9 +203,7 @@ class FakeApiClient : public cli::ApiClient {
 // Runs the CLI in-process against a FakeServer.
 class CliHarness {
  public:
-  CliHarness() : server(std::make_shared<FakeServer>()) {
-    env["HOME"] = home.path();
-  }
+  CliHarness() : server(std::make_shared<FakeServer>()) { env["HOME"] = home.path(); }
 
   int Run(std::vector<std::string> args, const std::string& stdin_text = "") {
     out.str("");
@@ -226,8 +224,8 @@ class CliHarness {
     e.catalog = &api::Catalog::Builtin();
     e.defaults = {"http://127.0.0.1:7443", data.path()};
     e.serve = serve;
-    e.client_factory = [this](const cli::Connection& c, int, std::ostream&)
-        -> Result<std::unique_ptr<cli::ApiClient>> {
+    e.client_factory = [this](const cli::Connection& c, int,
+                              std::ostream&) -> Result<std::unique_ptr<cli::ApiClient>> {
       connection = c;
       if (make_client) return make_client();
       return std::unique_ptr<cli::ApiClient>(std::make_unique<FakeApiClient>(server));

@@ -37,7 +37,8 @@ TEST(ConfigTest, FlagsBeatEnvBeatFileBeatDefault) {
   Defaults d{"http://127.0.0.1:7443", data.path()};
   ConfigFile file = File("https://file:1", "file-token", "file-ns");
   Env env;
-  env.vars = {{"BERTH_SERVER", "https://env:1"}, {"BERTH_TOKEN", "env-token"},
+  env.vars = {{"BERTH_SERVER", "https://env:1"},
+              {"BERTH_TOKEN", "env-token"},
               {"BERTH_NAMESPACE", "env-ns"}};
 
   ConnectionFlags flags{"https://flag:1", "flag-token", "flag-ns", false, ""};
@@ -74,8 +75,8 @@ TEST(ConfigTest, EachSettingResolvesOnItsOwn) {
   env.vars = {{"BERTH_TOKEN", "env-token"}};
   ConnectionFlags flags;
   flags.ns = "flag-ns";
-  Connection c = ResolveConnection(flags, env.fn(), File("https://file:1", "", ""), d,
-                                   RealFileSystem());
+  Connection c =
+      ResolveConnection(flags, env.fn(), File("https://file:1", "", ""), d, RealFileSystem());
   EXPECT_EQ(c.server, "https://file:1");
   EXPECT_EQ(c.token, "env-token");
   EXPECT_EQ(c.ns, "flag-ns");

@@ -5,7 +5,9 @@
 namespace berth::cli {
 namespace {
 
-const api::Catalog& Cat() { return api::Catalog::Builtin(); }
+const api::Catalog& Cat() {
+  return api::Catalog::Builtin();
+}
 
 TEST(ExplainTest, TypeNames) {
   EXPECT_EQ(SchemaTypeName(api::Json::parse(R"({"type":"string"})")), "string");

@@ -5,7 +5,9 @@
 namespace berth::cli {
 namespace {
 
-const api::Catalog& Cat() { return api::Catalog::Builtin(); }
+const api::Catalog& Cat() {
+  return api::Catalog::Builtin();
+}
 
 TEST(KindsTest, ResolvesEveryFormIgnoringCase) {
   for (const char* n : {"stacks", "stack", "Stack", "STACKS", "st", "ST", "stacks.berth.dev",

@@ -91,8 +91,9 @@ TEST(ManifestsTest, MissingPathsAndNonObjectDocumentsAreErrorsButOthersLoad) {
   Manifests m = LoadManifests({dir.path() + "/nope.yaml", list, good}, false, RealFileSystem(), in);
   ASSERT_EQ(m.errors.size(), 2u);
   EXPECT_EQ(m.errors[0], dir.path() + "/nope.yaml: no such file or directory");
-  EXPECT_EQ(m.errors[1],
-            list + ": document 1: line 1: expected an object with apiVersion and kind, found a list");
+  EXPECT_EQ(
+      m.errors[1],
+      list + ": document 1: line 1: expected an object with apiVersion and kind, found a list");
   EXPECT_EQ(Names(m), (std::vector<std::string>{"g"}));
 }
 
@@ -119,8 +120,8 @@ TEST(ManifestsTest, EmptyDirectoryIsAnError) {
 }
 
 TEST(ManifestsTest, ErrorLinesOnePerCause) {
-  ManifestObject m{"stack.yaml", 2, 9, api::Object(api::Json::parse(
-                                           R"({"kind":"Stack","metadata":{"name":"web"}})"))};
+  ManifestObject m{"stack.yaml", 2, 9,
+                   api::Object(api::Json::parse(R"({"kind":"Stack","metadata":{"name":"web"}})"))};
   Status st = Status::Invalid("Stack \"web\" is invalid",
                               {{"spec.services.web.image", "Required value"},
                                {"spec.services.db.ports[0]", "must be a port mapping"}});

@@ -10,10 +10,10 @@ namespace berth::cli {
 namespace {
 
 using ::testing::_;
-using ::testing::Return;
-using ::testing::StrictMock;
 using testing::CliHarness;
 using testing::MockApiClient;
+using ::testing::Return;
+using ::testing::StrictMock;
 
 constexpr const char* kStack =
     "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata: {name: web}\n"
@@ -60,9 +60,8 @@ TEST(MockClientTest, DeleteSendsPropagationPolicyAndDryRun) {
         });
     return std::unique_ptr<ApiClient>(std::move(m));
   };
-  EXPECT_EQ(h.Run({"-n", "prod", "delete", "stack/web", "--cascade=foreground",
-                   "--dry-run=server"}),
-            0)
+  EXPECT_EQ(
+      h.Run({"-n", "prod", "delete", "stack/web", "--cascade=foreground", "--dry-run=server"}), 0)
       << h.err.str();
   EXPECT_EQ(h.out.str(), "stack.berth.dev \"web\" deleted (server dry run)\n");
 }

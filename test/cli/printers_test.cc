@@ -12,15 +12,19 @@ namespace {
 using api::Json;
 using namespace std::chrono_literals;
 
-const api::Catalog& Cat() { return api::Catalog::Builtin(); }
-const api::KindInfo& Kind(const char* n) { return **ResolveKind(Cat(), n); }
+const api::Catalog& Cat() {
+  return api::Catalog::Builtin();
+}
+const api::KindInfo& Kind(const char* n) {
+  return **ResolveKind(Cat(), n);
+}
 
 api::Object Stack(const std::string& name, const std::string& created, const Json& status) {
-  Json j = {{"apiVersion", "berth.dev/v1alpha1"},
-            {"kind", "Stack"},
-            {"metadata", {{"name", name}, {"namespace", "default"},
-                          {"creationTimestamp", created}}},
-            {"spec", {{"services", {{"web", {{"image", "nginx"}}}}}}}};
+  Json j = {
+      {"apiVersion", "berth.dev/v1alpha1"},
+      {"kind", "Stack"},
+      {"metadata", {{"name", name}, {"namespace", "default"}, {"creationTimestamp", created}}},
+      {"spec", {{"services", {{"web", {{"image", "nginx"}}}}}}}};
   if (!status.is_null()) j["status"] = status;
   return api::Object(j);
 }
@@ -66,7 +70,8 @@ TEST(PrintersTest, RowsShowAgesAndNone) {
   auto now = *ParseRfc3339("2026-11-22T12:00:00Z");
   ObjectTable table(Cat(), Kind("stacks"), TableOptions{});
   TableWriter w(table.Headers());
-  w.AddRow(table.Row(Stack("web", "2026-11-22T11:55:00Z", {{"ready", "1/1"}, {"phase", "Ready"}}), now));
+  w.AddRow(
+      table.Row(Stack("web", "2026-11-22T11:55:00Z", {{"ready", "1/1"}, {"phase", "Ready"}}), now));
   w.AddRow(table.Row(Stack("db", "2026-11-22T09:00:00Z", nullptr), now));
   w.AddRow(table.Row(Stack("old", "2026-11-19T12:00:00Z", nullptr), now));
   EXPECT_EQ(w.Render(),

@@ -26,8 +26,7 @@ TEST(StringsTest, ParseInt64RejectsJunk) {
 }
 
 TEST(StringsTest, Sha256KnownVector) {
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(StringsTest, UuidShape) {
@@ -45,7 +44,7 @@ namespace {
 
 TEST(StringsTest, Base64RoundTrip) {
   for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
-                                                 std::string("\0\xff\x10", 3)}) {
+                                                std::string("\0\xff\x10", 3)}) {
     std::string back;
     ASSERT_TRUE(Base64Decode(Base64Encode(s), &back)) << s;
     EXPECT_EQ(back, s);

@@ -7,14 +7,13 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
@@ -43,10 +42,10 @@ inline bool RequireAll() {
 }
 
 // Skips (or fails under BERTH_TEST_REQUIRE_ALL=1) the current test.
-#define BERTH_E2E_SKIP(why)                                            \
-  do {                                                                 \
-    if (::berth::e2e::RequireAll()) FAIL() << (why);                   \
-    GTEST_SKIP() << (why);                                             \
+#define BERTH_E2E_SKIP(why)                          \
+  do {                                               \
+    if (::berth::e2e::RequireAll()) FAIL() << (why); \
+    GTEST_SKIP() << (why);                           \
   } while (0)
 
 inline std::string BerthBinary() {
@@ -126,7 +125,8 @@ inline HttpResult Http(int port, const std::string& method, const std::string& p
   }
   std::string resp;
   char buf[8192];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    resp.append(buf, static_cast<size_t>(n));
   ::close(fd);
   HttpResult r;
   if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
@@ -161,7 +161,8 @@ class Process {
   Process(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
           const std::string& dir, const std::string& stdin_text = "") {
     static int counter = 0;
-    std::string base = dir + "/proc-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    std::string base =
+        dir + "/proc-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
     in_path_ = base + ".in";
     out_path_ = base + ".out";
     err_path_ = base + ".err";
@@ -216,7 +217,8 @@ class Process {
     if (pid_ > 0) ::kill(pid_, sig);
   }
   // Polls stdout until it contains `text`.
-  bool WaitForOutput(const std::string& text, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  bool WaitForOutput(const std::string& text,
+                     std::chrono::seconds limit = std::chrono::seconds(30)) {
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
       if (out().find(text) != std::string::npos) return true;
@@ -248,7 +250,8 @@ class PgDatabase {
 
  private:
   bool Psql(const std::string& sql) {
-    std::string cmd = "psql -q -v ON_ERROR_STOP=1 '" + admin_url_ + "' -c '" + sql + "' >/dev/null 2>&1";
+    std::string cmd =
+        "psql -q -v ON_ERROR_STOP=1 '" + admin_url_ + "' -c '" + sql + "' >/dev/null 2>&1";
     return std::system(cmd.c_str()) == 0;
   }
   std::string admin_url_, name_, url_;
@@ -278,9 +281,14 @@ class BerthEnv {
     home_ = dir_.path() + "/home";
     std::filesystem::create_directories(home_);
     port_ = FreePort();
-    std::vector<std::string> args = {bin_,         "serve",          "--data-dir",
-                                     data_dir_,    "--listen",       "127.0.0.1:" + std::to_string(port_),
-                                     "--no-controllers", "--no-leader-elect"};
+    std::vector<std::string> args = {bin_,
+                                     "serve",
+                                     "--data-dir",
+                                     data_dir_,
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(port_),
+                                     "--no-controllers",
+                                     "--no-leader-elect"};
     if (!store.empty()) {
       args.push_back("--store");
       args.push_back(store);
@@ -291,7 +299,8 @@ class BerthEnv {
       if (Http(port_, "GET", "/readyz").status == 200 &&
           std::filesystem::exists(data_dir_ + "/admin.token")) {
         admin_token_ = ReadFile(data_dir_ + "/admin.token");
-        while (!admin_token_.empty() && (admin_token_.back() == '\n' || admin_token_.back() == ' ')) {
+        while (!admin_token_.empty() &&
+               (admin_token_.back() == '\n' || admin_token_.back() == ' ')) {
           admin_token_.pop_back();
         }
         return std::nullopt;
@@ -319,8 +328,8 @@ class BerthEnv {
   // The environment of every command: its own HOME, nothing inherited that
   // could point it elsewhere.
   std::map<std::string, std::string> BaseEnv() const {
-    std::map<std::string, std::string> env = {{"HOME", home_}, {"PATH", "/usr/bin:/bin"},
-                                              {"LANG", "C.UTF-8"}};
+    std::map<std::string, std::string> env = {
+        {"HOME", home_}, {"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}};
     return env;
   }
 

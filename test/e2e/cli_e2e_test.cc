@@ -39,13 +39,14 @@ class CliE2eTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<BerthEnv> env_;
 };
 
-#define EXPECT_HAS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "missing \"" << (needle) << "\" in:\n" << (haystack)
+#define EXPECT_HAS(haystack, needle)                                                              \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "missing \"" << (needle) << "\" in:\n" \
+                                                        << (haystack)
 
 TEST_P(CliE2eTest, ApplyGetDescribeDiffDelete) {
-  std::string f = env_->Write("app.yaml", StackDoc("web", "nginx:1",
-                                                   "      ports: [\"127.0.0.1:18080:80\"]\n") +
-                                              "---\n" + StackDoc("db", "postgres:15"));
+  std::string f = env_->Write(
+      "app.yaml", StackDoc("web", "nginx:1", "      ports: [\"127.0.0.1:18080:80\"]\n") + "---\n" +
+                      StackDoc("db", "postgres:15"));
   RunResult r = Berth({"apply", "-f", f});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "stack.berth.dev/web created\nstack.berth.dev/db created\n");
@@ -100,8 +101,9 @@ TEST_P(CliE2eTest, ApplyGetDescribeDiffDelete) {
 }
 
 TEST_P(CliE2eTest, BadInputWritesNothingAndNamesFileDocumentField) {
-  std::string bad_yaml = env_->Write("bad.yaml", StackDoc("a", "x") + "---\nkind: Stack\n"
-                                                                      "metadata: {name: [b\n");
+  std::string bad_yaml = env_->Write("bad.yaml", StackDoc("a", "x") +
+                                                     "---\nkind: Stack\n"
+                                                     "metadata: {name: [b\n");
   RunResult r = Berth({"apply", "-f", bad_yaml});
   EXPECT_EQ(r.code, 1);
   EXPECT_HAS(r.err, "error: " + bad_yaml + ": document 2: line ");
@@ -112,7 +114,8 @@ TEST_P(CliE2eTest, BadInputWritesNothingAndNamesFileDocumentField) {
                         "---\napiVersion: berth.dev/v1alpha1\nkind: Pod\nmetadata:\n  name: p\n");
   r = Berth({"apply", "-f", multi});
   EXPECT_EQ(r.code, 1);
-  EXPECT_HAS(r.err, "error: " + multi + ": document 2 (Stack/two): spec.services.web.dependsOn.db: ");
+  EXPECT_HAS(r.err,
+             "error: " + multi + ": document 2 (Stack/two): spec.services.web.dependsOn.db: ");
   EXPECT_HAS(r.err, "error: " + multi + ": document 3 (Pod/p): kind: unknown kind \"Pod\"");
   EXPECT_HAS(r.err, "nothing was applied");
   r = Berth({"get", "stacks", "-o", "name"});
@@ -216,8 +219,8 @@ TEST_P(CliE2eTest, WatchSeesAnotherApply) {
   // Give the watch a moment to be established, then change the object; the
   // change is what we wait for, so a slow start only makes the test slower.
   for (int i = 0; i < 100 && yaml_watch->out().find("nginx:") == std::string::npos; ++i) {
-    ASSERT_EQ(Berth({"apply", "-f", "-"},
-                    StackDoc("web", "nginx:" + std::to_string(2 + i))).code, 0);
+    ASSERT_EQ(Berth({"apply", "-f", "-"}, StackDoc("web", "nginx:" + std::to_string(2 + i))).code,
+              0);
     yaml_watch->WaitForOutput("nginx:", std::chrono::seconds(1));
   }
   EXPECT_HAS(yaml_watch->out(), "---\n");
@@ -239,9 +242,9 @@ TEST_P(CliE2eTest, WaitForConditionTimesOutThenSucceeds) {
                       {"reason", "AllServicesReady"},
                       {"message", "set by the test"},
                       {"lastTransitionTime", "2026-01-01T00:00:00Z"}}}}};
-  HttpResult put = Http(env_->port(), "PUT",
-                        "/apis/berth.dev/v1alpha1/namespaces/default/stacks/web/status",
-                        env_->admin_token(), obj.dump());
+  HttpResult put =
+      Http(env_->port(), "PUT", "/apis/berth.dev/v1alpha1/namespaces/default/stacks/web/status",
+           env_->admin_token(), obj.dump());
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(waiter->Wait(), 0) << waiter->err();
   EXPECT_EQ(waiter->out(), "stack.berth.dev/web condition met\n");
@@ -260,10 +263,9 @@ TEST_P(CliE2eTest, DeleteWaitWaitsForFinalizers) {
   // Still there (finalizer pending) until the test releases it.
   json obj = GetJson("stack/held");
   EXPECT_TRUE(obj["metadata"].contains("deletionTimestamp")) << obj.dump(2);
-  HttpResult patch = Http(env_->port(), "PATCH",
-                          "/apis/berth.dev/v1alpha1/namespaces/default/stacks/held",
-                          env_->admin_token(), R"({"metadata":{"finalizers":null}})",
-                          "application/merge-patch+json");
+  HttpResult patch = Http(
+      env_->port(), "PATCH", "/apis/berth.dev/v1alpha1/namespaces/default/stacks/held",
+      env_->admin_token(), R"({"metadata":{"finalizers":null}})", "application/merge-patch+json");
   ASSERT_EQ(patch.status, 200) << patch.body;
   EXPECT_EQ(deleter->Wait(), 0) << deleter->err();
 
@@ -305,7 +307,9 @@ TEST_P(CliE2eTest, DiscoveryVersionExplainEventsLogs) {
   EXPECT_HAS(r.err, "error: ");
 }
 
-std::string BackendName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 INSTANTIATE_TEST_SUITE_P(Backends, CliE2eTest, ::testing::Values("sqlite", "postgres"),
                          BackendName);

@@ -38,7 +38,8 @@ inline HttpResult RouterGet(int port, const std::string& host, const std::string
   (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   std::string resp;
   char buf[8192];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    resp.append(buf, static_cast<size_t>(n));
   ::close(fd);
   HttpResult r;
   if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
@@ -56,7 +57,8 @@ class InstanceE2e : public ::testing::Test {
     RemoveLeftovers();
     std::mt19937_64 rng(std::random_device{}());
     char suffix[8];
-    std::snprintf(suffix, sizeof suffix, "%06llx", static_cast<unsigned long long>(rng() & 0xffffff));
+    std::snprintf(suffix, sizeof suffix, "%06llx",
+                  static_cast<unsigned long long>(rng() & 0xffffff));
     ns_ = std::string("bv") + suffix;
     router_port_ = FreePort();
     portal_port_ = FreePort();
@@ -86,8 +88,9 @@ class InstanceE2e : public ::testing::Test {
       }
       Eventually([&] { return ListInstances().empty(); }, std::chrono::seconds(60));
       Http(server_->port(), "DELETE", StackPath(), server_->token());
-      Eventually([&] { return Http(server_->port(), "GET", StackPath(), server_->token()).status == 404; },
-                 std::chrono::seconds(60));
+      Eventually(
+          [&] { return Http(server_->port(), "GET", StackPath(), server_->token()).status == 404; },
+          std::chrono::seconds(60));
       server_->Terminate();
     }
     RemoveLeftovers();
@@ -95,9 +98,15 @@ class InstanceE2e : public ::testing::Test {
 
   // The `berth serve` flags SetUp starts the server with.
   virtual std::vector<std::string> ServeArgs() {
-    return {"--no-leader-elect",    "--provision-namespace", ns_,
-            "--provision-template", "beaver/app",           "--instance-quota",
-            "60",                   "--log-level",          "debug"};
+    return {"--no-leader-elect",
+            "--provision-namespace",
+            ns_,
+            "--provision-template",
+            "beaver/app",
+            "--instance-quota",
+            "60",
+            "--log-level",
+            "debug"};
   }
   // The berth.dev/test-suite value on this suite's containers and networks
   // (RemoveLeftovers removes them): another suite's leftovers are not ours.
@@ -160,16 +169,17 @@ class InstanceE2e : public ::testing::Test {
     return Api("POST", "/provision/v1/instances", body.dump(), prov_token_);
   }
   json Instance(const std::string& user) {
-    return json::parse(Api("GET", "/provision/v1/instances/" + user, "", prov_token_).body,
-                       nullptr, false);
+    return json::parse(Api("GET", "/provision/v1/instances/" + user, "", prov_token_).body, nullptr,
+                       false);
   }
   bool Ready(const std::string& user) {
     json j = Instance(user);
     return j.is_object() && j.value("ready", false);
   }
   std::vector<json> ListInstances() {
-    json j = json::parse(Api("GET", "/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/instances").body,
-                         nullptr, false);
+    json j =
+        json::parse(Api("GET", "/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/instances").body,
+                    nullptr, false);
     std::vector<json> out;
     if (j.is_object()) {
       for (const auto& it : j.value("items", json::array())) out.push_back(it);
@@ -185,7 +195,9 @@ class InstanceE2e : public ::testing::Test {
 
   std::string ContainerOf(const std::string& slug) { return "berth_" + ns_ + "_" + slug; }
   std::string ConfDir() { return server_->data_dir() + "/stacks/" + ns_ + "/beaver/router/conf.d"; }
-  std::string RouteFile(const std::string& slug) { return ConfDir() + "/" + ns_ + "-" + slug + ".conf"; }
+  std::string RouteFile(const std::string& slug) {
+    return ConfDir() + "/" + ns_ + "-" + slug + ".conf";
+  }
   std::string InstanceDir(const std::string& slug) {
     return server_->data_dir() + "/instances/" + ns_ + "/" + slug;
   }

@@ -14,8 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-#define EXPECT_HAS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "missing \"" << (needle) << "\" in:\n" << (haystack)
+#define EXPECT_HAS(haystack, needle)                                                              \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "missing \"" << (needle) << "\" in:\n" \
+                                                        << (haystack)
 
 struct Started {
   std::string id;
@@ -43,20 +44,22 @@ TEST_F(InstanceE2e, TwentyInstancesRoutedByHostAndAProviderRestartsOnlyItsOwn) {
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(slugs["user05@example.com"], "user05-example-com");
 
-  bool all_ready = Eventually([&] {
-    for (const std::string& u : users) {
-      if (!Ready(u)) return false;
-    }
-    return true;
-  }, seconds(240), std::chrono::milliseconds(500));
+  bool all_ready = Eventually(
+      [&] {
+        for (const std::string& u : users) {
+          if (!Ready(u)) return false;
+        }
+        return true;
+      },
+      seconds(240), std::chrono::milliseconds(500));
   ASSERT_TRUE(all_ready) << Instance(users.back()).dump();
 
   std::map<std::string, Started> before;
   for (const std::string& u : users) {
     const std::string& slug = slugs[u];
     EXPECT_TRUE(fs::exists(RouteFile(slug))) << RouteFile(slug);
-    EXPECT_TRUE(Eventually([&] { return Answers(slug, u); }, seconds(20))) << u << ": "
-                                                                             << Through(slug).body;
+    EXPECT_TRUE(Eventually([&] { return Answers(slug, u); }, seconds(20)))
+        << u << ": " << Through(slug).body;
     auto info = docker_.Inspect(ContainerOf(slug));
     ASSERT_TRUE(info) << ContainerOf(slug);
     EXPECT_EQ(info->labels.at(api::labels::kOwner),
@@ -76,23 +79,27 @@ TEST_F(InstanceE2e, TwentyInstancesRoutedByHostAndAProviderRestartsOnlyItsOwn) {
                      json{{"type", "openai-compatible"},
                           {"baseURL", "http://llm.example.test:4000/v1"},
                           {"models", {"beaver-small", "beaver-large"}},
-                          {"apiKey", key}}.dump(),
+                          {"apiKey", key}}
+                         .dump(),
                      prov_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body.find(key), std::string::npos);
   const std::string slug = slugs[target];
-  bool restarted = Eventually([&] {
-    auto info = docker_.Inspect(ContainerOf(slug));
-    return info && info->state.started_at != before[target].started_at && info->state.running;
-  }, seconds(60), std::chrono::milliseconds(200));
+  bool restarted = Eventually(
+      [&] {
+        auto info = docker_.Inspect(ContainerOf(slug));
+        return info && info->state.started_at != before[target].started_at && info->state.running;
+      },
+      seconds(60), std::chrono::milliseconds(200));
   ASSERT_TRUE(restarted);
   auto [code, config] = docker_.Exec(ContainerOf(slug), {"cat", "/app/config/config.json"});
   EXPECT_EQ(code, 0);
   EXPECT_HAS(config, key);
   EXPECT_HAS(config, "http://llm.example.test:4000/v1");
   EXPECT_HAS(config, "beaver-small");
-  EXPECT_TRUE(Eventually([&] { return Ready(target) && Through(slug).body.find(key) != std::string::npos; },
-                         seconds(60)))
+  EXPECT_TRUE(
+      Eventually([&] { return Ready(target) && Through(slug).body.find(key) != std::string::npos; },
+                 seconds(60)))
       << Through(slug).body;
   EXPECT_EQ(docker_.Inspect(ContainerOf(slug))->id, before[target].id);  // restarted, not recreated
   for (const std::string& u : users) {
@@ -112,8 +119,8 @@ TEST_F(InstanceE2e, TwentyInstancesRoutedByHostAndAProviderRestartsOnlyItsOwn) {
 }
 
 TEST_F(InstanceE2e, BadSlugsGet422AndCreateNothing) {
-  std::vector<std::string> bad = {"alice.example", "a/b",   "..",  "../etc", "a b",
-                                  "alice\nbob",    "a'b",   "a\"b", "a{b}",   "a;b",
+  std::vector<std::string> bad = {"alice.example",     "a/b", "..",   "../etc", "a b",
+                                  "alice\nbob",        "a'b", "a\"b", "a{b}",   "a;b",
                                   std::string(64, 'x')};
   for (const std::string& slug : bad) {
     HttpResult r = Provision({{"user", "mallory"}, {"slug", slug}});
@@ -126,15 +133,19 @@ TEST_F(InstanceE2e, BadSlugsGet422AndCreateNothing) {
   json inst = {{"apiVersion", "berth.dev/v1alpha1"},
                {"kind", "Instance"},
                {"metadata", {{"name", "mallory"}, {"namespace", ns_}}},
-               {"spec", {{"user", "mallory"}, {"slug", "a.b"},
-                         {"template", {{"stack", "beaver"}, {"name", "app"}}}}}};
-  HttpResult r = Api("POST", "/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/instances", inst.dump());
+               {"spec",
+                {{"user", "mallory"},
+                 {"slug", "a.b"},
+                 {"template", {{"stack", "beaver"}, {"name", "app"}}}}}};
+  HttpResult r =
+      Api("POST", "/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/instances", inst.dump());
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_HAS(r.body, "spec.slug");
 
   EXPECT_TRUE(ListInstances().empty());
-  auto owned = docker_.client().ListContainers({"berth.dev/managed-by=berth", "berth.dev/role=instance",
-                                                std::string(kSuiteLabel) + "=" + kSuite});
+  auto owned =
+      docker_.client().ListContainers({"berth.dev/managed-by=berth", "berth.dev/role=instance",
+                                       std::string(kSuiteLabel) + "=" + kSuite});
   ASSERT_TRUE(owned.ok());
   EXPECT_TRUE(owned->empty());
   if (fs::exists(ConfDir())) {
@@ -148,40 +159,51 @@ TEST_F(InstanceE2e, BadSlugsGet422AndCreateNothing) {
 TEST_F(InstanceE2e, BrokenTemplatesNeverTakeTheRouterDown) {
   for (const std::string u : {"alice", "bob"}) ASSERT_EQ(Provision({{"user", u}}).status, 201);
   ASSERT_TRUE(Eventually([&] { return Ready("alice") && Ready("bob"); }, seconds(120)));
-  ASSERT_TRUE(Eventually([&] { return Answers("alice", "alice") && Answers("bob", "bob"); }, seconds(20)));
+  ASSERT_TRUE(
+      Eventually([&] { return Answers("alice", "alice") && Answers("bob", "bob"); }, seconds(20)));
 
   // Two broken templates: one whose route nginx -t refuses (a bad
   // routeConfig), one whose container never becomes healthy.
-  json patch = {{"spec", {{"instanceTemplates", {
-      {"badroute", {{"image", "berth-test/busybox:1"}, {"command", {"berth-echo", "8080"}},
-                    {"port", 8080}, {"routeConfig", "bogus_directive on;"},
-                    {"labels", {{"berth.dev/test", "1"}, {kSuiteLabel, kSuite}}}}},
-      {"neverready", {{"image", "berth-test/busybox:1"}, {"command", {"berth-echo", "8080"}},
+  json patch = {{"spec",
+                 {{"instanceTemplates",
+                   {{"badroute",
+                     {{"image", "berth-test/busybox:1"},
+                      {"command", {"berth-echo", "8080"}},
                       {"port", 8080},
-                      {"healthcheck", {{"test", {"CMD-SHELL", "exit 1"}}, {"interval", "1s"},
-                                       {"retries", 1}}},
+                      {"routeConfig", "bogus_directive on;"},
+                      {"labels", {{"berth.dev/test", "1"}, {kSuiteLabel, kSuite}}}}},
+                    {"neverready",
+                     {{"image", "berth-test/busybox:1"},
+                      {"command", {"berth-echo", "8080"}},
+                      {"port", 8080},
+                      {"healthcheck",
+                       {{"test", {"CMD-SHELL", "exit 1"}}, {"interval", "1s"}, {"retries", 1}}},
                       {"labels", {{"berth.dev/test", "1"}, {kSuiteLabel, kSuite}}}}}}}}}};
   HttpResult pr = Http(server_->port(), "PATCH", StackPath(), server_->token(), patch.dump(),
-                        "application/merge-patch+json");
+                       "application/merge-patch+json");
   ASSERT_EQ(pr.status, 200) << pr.body;
 
   ASSERT_EQ(Provision({{"user", "mallory"}, {"template", "beaver/badroute"}}).status, 201);
   ASSERT_EQ(Provision({{"user", "nora"}, {"template", "beaver/neverready"}}).status, 201);
   std::string mallory = Instance("mallory").value("name", "");
-  bool rejected = Eventually([&] {
-    json o = InstanceObject(mallory);
-    if (!o.contains("status")) return false;
-    for (const auto& c : o["status"].value("conditions", json::array())) {
-      if (c.value("type", "") == "Routed" && c.value("reason", "") == "RouteRejected") return true;
-    }
-    return false;
-  }, seconds(120), std::chrono::milliseconds(250));
+  bool rejected = Eventually(
+      [&] {
+        json o = InstanceObject(mallory);
+        if (!o.contains("status")) return false;
+        for (const auto& c : o["status"].value("conditions", json::array())) {
+          if (c.value("type", "") == "Routed" && c.value("reason", "") == "RouteRejected")
+            return true;
+        }
+        return false;
+      },
+      seconds(120), std::chrono::milliseconds(250));
   json mo = InstanceObject(mallory);
   ASSERT_TRUE(rejected) << mo.dump(2);
   EXPECT_EQ(mo["status"]["phase"], "Degraded");
   EXPECT_HAS(mo["status"].dump(), "bogus_directive");
   EXPECT_FALSE(fs::exists(RouteFile("mallory")));
-  ASSERT_TRUE(Eventually([&] { return Instance("nora").value("phase", "") == "Degraded"; }, seconds(60)))
+  ASSERT_TRUE(
+      Eventually([&] { return Instance("nora").value("phase", "") == "Degraded"; }, seconds(60)))
       << Instance("nora").dump();
   EXPECT_FALSE(fs::exists(RouteFile("nora")));
 
@@ -194,25 +216,29 @@ TEST_F(InstanceE2e, BrokenTemplatesNeverTakeTheRouterDown) {
   auto router = docker_.Inspect(ns_ + "-router-proxy");
   ASSERT_TRUE(router && router->state.running);
   ASSERT_TRUE(docker_.client().RestartContainer(router->id, seconds(5)).ok());
-  EXPECT_TRUE(Eventually([&] { return Answers("alice", "alice") && Answers("bob", "bob"); }, seconds(30)));
+  EXPECT_TRUE(
+      Eventually([&] { return Answers("alice", "alice") && Answers("bob", "bob"); }, seconds(30)));
 
   // A new good Instance still gets routed next to the broken ones.
   ASSERT_EQ(Provision({{"user", "carol"}}).status, 201);
-  EXPECT_TRUE(Eventually([&] { return Ready("carol") && Answers("carol", "carol"); }, seconds(120)));
+  EXPECT_TRUE(
+      Eventually([&] { return Ready("carol") && Answers("carol", "carol"); }, seconds(120)));
 }
 
 TEST_F(InstanceE2e, DeprovisionRemovesContainerAndRouteAndDataOnlyWithPurge) {
   for (const std::string u : {"dana", "erin"}) ASSERT_EQ(Provision({{"user", u}}).status, 201);
   ASSERT_TRUE(Eventually([&] { return Ready("dana") && Ready("erin"); }, seconds(120)));
   for (const std::string s : {"dana", "erin"}) {
-    auto [code, out] = docker_.Exec(ContainerOf(s), {"sh", "-c", "echo kept > /app/runtime/data/mark"});
+    auto [code, out] =
+        docker_.Exec(ContainerOf(s), {"sh", "-c", "echo kept > /app/runtime/data/mark"});
     ASSERT_EQ(code, 0) << out;
     ASSERT_TRUE(fs::exists(InstanceDir(s) + "/data/mark"));
   }
 
   HttpResult r = Api("DELETE", "/provision/v1/instances/dana", "", prov_token_);
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(Eventually([&] { return Api("GET", "/provision/v1/instances/dana").status == 404; }, seconds(60)));
+  ASSERT_TRUE(Eventually([&] { return Api("GET", "/provision/v1/instances/dana").status == 404; },
+                         seconds(60)));
   EXPECT_FALSE(docker_.Inspect(ContainerOf("dana")));
   EXPECT_FALSE(fs::exists(RouteFile("dana")));
   EXPECT_TRUE(fs::exists(InstanceDir("dana") + "/data/mark"));  // data kept
@@ -221,7 +247,8 @@ TEST_F(InstanceE2e, DeprovisionRemovesContainerAndRouteAndDataOnlyWithPurge) {
 
   r = Api("DELETE", "/provision/v1/instances/erin?purge=true", "", prov_token_);
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(Eventually([&] { return Api("GET", "/provision/v1/instances/erin").status == 404; }, seconds(60)));
+  ASSERT_TRUE(Eventually([&] { return Api("GET", "/provision/v1/instances/erin").status == 404; },
+                         seconds(60)));
   EXPECT_FALSE(docker_.Inspect(ContainerOf("erin")));
   EXPECT_FALSE(fs::exists(RouteFile("erin")));
   EXPECT_FALSE(fs::exists(InstanceDir("erin")));  // purged
@@ -239,15 +266,19 @@ TEST_F(InstanceE2e, DriftIsRepairedFromDockerEvents) {
   auto first = docker_.Inspect(ContainerOf("finn"));
   ASSERT_TRUE(first);
   ASSERT_TRUE(docker_.client().StopContainer(first->id, seconds(2)).ok());
-  EXPECT_TRUE(Eventually([&] {
-    auto i = docker_.Inspect(ContainerOf("finn"));
-    return i && i->state.running && i->id == first->id;
-  }, seconds(60)));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto i = docker_.Inspect(ContainerOf("finn"));
+        return i && i->state.running && i->id == first->id;
+      },
+      seconds(60)));
   ASSERT_TRUE(docker_.client().RemoveContainer(first->id, true, false).ok());
-  EXPECT_TRUE(Eventually([&] {
-    auto i = docker_.Inspect(ContainerOf("finn"));
-    return i && i->state.running && i->id != first->id;
-  }, seconds(60)));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto i = docker_.Inspect(ContainerOf("finn"));
+        return i && i->state.running && i->id != first->id;
+      },
+      seconds(60)));
   EXPECT_TRUE(Eventually([&] { return Ready("finn") && Answers("finn", "finn"); }, seconds(60)));
 }
 
@@ -261,10 +292,11 @@ TEST_F(InstanceE2e, ProvisionerTokenMayOnlyProvision) {
   EXPECT_EQ(StackPhase(), "Ready");
 
   // The CLI, as the provisioner: create, list, delete.
-  std::map<std::string, std::string> env = {{"HOME", dir_.path() + "/home"},
-                                            {"PATH", "/usr/bin:/bin"},
-                                            {"BERTH_SERVER", "http://127.0.0.1:" + std::to_string(server_->port())},
-                                            {"BERTH_TOKEN", prov_token_}};
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_.path() + "/home"},
+      {"PATH", "/usr/bin:/bin"},
+      {"BERTH_SERVER", "http://127.0.0.1:" + std::to_string(server_->port())},
+      {"BERTH_TOKEN", prov_token_}};
   auto berth = [&](std::vector<std::string> args) {
     args.insert(args.begin(), BerthBinary());
     Process p(args, env, dir_.path());

@@ -32,7 +32,8 @@ std::string Env(const char* name) {
 
 std::vector<Kubectl> Binaries() {
   std::vector<Kubectl> out;
-  if (RunCommand({"sh", "-c", "command -v kubectl"}).exit_code == 0) out.push_back({"path", "kubectl"});
+  if (RunCommand({"sh", "-c", "command -v kubectl"}).exit_code == 0)
+    out.push_back({"path", "kubectl"});
   std::string k120 = Env("BERTH_KUBECTL_120");
   if (!k120.empty() && fs::exists(k120)) out.push_back({"v1_20", k120});
   std::string extra = Env("BERTH_KUBECTL_BINS");
@@ -104,17 +105,17 @@ class KubectlTest : public ::testing::TestWithParam<Kubectl> {
 
   std::string Kubeconfig(const std::string& user, const std::string& token) {
     std::string path = env_.dir() + "/kubeconfig-" + user;
-    WriteFile(path, "apiVersion: v1\nkind: Config\nclusters:\n- name: berth\n  cluster:\n"
-                    "    server: " + env_.url() + "\n    certificate-authority: " +
-                        env_.ca_file() + "\nusers:\n- name: " + user +
-                        "\n  user:\n    token: " + token +
-                        "\ncontexts:\n- name: berth\n  context: {cluster: berth, user: " + user +
-                        ", namespace: default}\ncurrent-context: berth\n");
+    WriteFile(path,
+              "apiVersion: v1\nkind: Config\nclusters:\n- name: berth\n  cluster:\n"
+              "    server: " +
+                  env_.url() + "\n    certificate-authority: " + env_.ca_file() +
+                  "\nusers:\n- name: " + user + "\n  user:\n    token: " + token +
+                  "\ncontexts:\n- name: berth\n  context: {cluster: berth, user: " + user +
+                  ", namespace: default}\ncurrent-context: berth\n");
     return path;
   }
 
-  std::vector<std::string> Argv(std::vector<std::string> args,
-                                const std::string& kubeconfig = "") {
+  std::vector<std::string> Argv(std::vector<std::string> args, const std::string& kubeconfig = "") {
     std::vector<std::string> argv = {GetParam().path, "--kubeconfig",
                                      kubeconfig.empty() ? kubeconfig_ : kubeconfig, "--cache-dir",
                                      env_.dir() + "/kube-cache"};
@@ -206,9 +207,9 @@ TEST_P(KubectlTest, WatchSeesAChangeMadeElsewhere) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (UsingRealBerth()) {  // the change comes from `berth apply`
-    auto applied = RunCommand({ServerBinary(), "apply", "-f", Manifest("web-v2.yaml", kV2),
-                               "--server", env_.url(), "--token", admin_,
-                               "--certificate-authority", env_.ca_file()});
+    auto applied =
+        RunCommand({ServerBinary(), "apply", "-f", Manifest("web-v2.yaml", kV2), "--server",
+                    env_.url(), "--token", admin_, "--certificate-authority", env_.ca_file()});
     ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   }
   // And a status change through the API, which the READY/STATUS columns show.
@@ -238,7 +239,8 @@ spec:
   EXPECT_NE(invalid.err.find("spec.services.web.restart"), std::string::npos) << invalid.err;
   EXPECT_EQ(env_.Client(admin_).Get(std::string(kStacks) + "/bad").code, 404);
 
-  auto viewer = env_.Client(admin_).Post("/auth/v1/tokens", Json{{"name", "v"}, {"role", "viewer"}});
+  auto viewer =
+      env_.Client(admin_).Post("/auth/v1/tokens", Json{{"name", "v"}, {"role", "viewer"}});
   ASSERT_EQ(viewer.code, 201);
   std::string vcfg = Kubeconfig("viewer", viewer.json()["token"]);
   EXPECT_EQ(Kubectl({"get", "stacks"}, vcfg).exit_code, 0);
@@ -249,8 +251,7 @@ spec:
   std::string nope = Kubeconfig("nobody", "berth_0123");
   auto unauthorized = Kubectl({"get", "stacks"}, nope);
   EXPECT_NE(unauthorized.exit_code, 0);
-  EXPECT_NE(Lower(unauthorized.err).find("unauthorized"), std::string::npos)
-      << unauthorized.err;
+  EXPECT_NE(Lower(unauthorized.err).find("unauthorized"), std::string::npos) << unauthorized.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Kubectl, KubectlTest, ::testing::ValuesIn(Binaries()),

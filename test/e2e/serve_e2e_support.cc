@@ -69,7 +69,9 @@ std::string ServerBinary() {
   return std::string(BERTH_BINARY_DIR) + "/tests/serve_runner";
 }
 
-bool UsingRealBerth() { return fs::path(ServerBinary()).filename() == "berth"; }
+bool UsingRealBerth() {
+  return fs::path(ServerBinary()).filename() == "berth";
+}
 
 int FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -200,7 +202,9 @@ int Process::Stop(int sig, std::chrono::seconds timeout) {
   return ExitCode(status_);
 }
 
-std::string Process::Output() const { return ReadFile(log_); }
+std::string Process::Output() const {
+  return ReadFile(log_);
+}
 
 std::optional<std::string> ServeEnv::Start(const std::string& test_name, const Config& config) {
   config_ = config;
@@ -213,9 +217,10 @@ std::optional<std::string> ServeEnv::Start(const std::string& test_name, const C
   fs::remove_all(dir_);
   fs::create_directories(dir_);
   if (config_.tls) {
-    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                      "-addext subjectAltName=IP:127.0.0.1 -keyout " + dir_ + "/tls.key -out " +
-                      dir_ + "/tls.crt >/dev/null 2>&1";
+    std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        dir_ + "/tls.key -out " + dir_ + "/tls.crt >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) return "openssl could not make a certificate";
   }
   port_ = FreePort();
@@ -228,8 +233,8 @@ std::optional<std::string> ServeEnv::Launch() {
   // containers other tests own (a Stack missing from this fresh store looks
   // orphaned to them).
   if (UsingRealBerth()) argv.insert(argv.end(), {"serve", "--no-controllers"});
-  argv.insert(argv.end(), {"--data-dir", data_dir(), "--listen",
-                           "127.0.0.1:" + std::to_string(port_)});
+  argv.insert(argv.end(),
+              {"--data-dir", data_dir(), "--listen", "127.0.0.1:" + std::to_string(port_)});
   if (!config_.store_url.empty()) argv.insert(argv.end(), {"--store", config_.store_url});
   if (config_.tls) {
     argv.insert(argv.end(), {"--tls-cert", dir_ + "/tls.crt", "--tls-key", dir_ + "/tls.key"});
@@ -251,7 +256,9 @@ ServeEnv::~ServeEnv() {
   if (!dir_.empty() && !::testing::Test::HasFailure()) fs::remove_all(dir_);
 }
 
-int ServeEnv::Stop() { return proc_ ? proc_->Stop(SIGTERM) : -1; }
+int ServeEnv::Stop() {
+  return proc_ ? proc_->Stop(SIGTERM) : -1;
+}
 
 std::optional<std::string> ServeEnv::Restart() {
   if (proc_) proc_->Stop(SIGTERM);

@@ -23,10 +23,10 @@ namespace berth::e2e {
 bool RequireAll();
 
 // Skips the test, or fails it under BERTH_TEST_REQUIRE_ALL=1.
-#define BERTH_E2E_SKIP_OR_FAIL(why)                                      \
-  do {                                                                   \
-    if (::berth::e2e::RequireAll()) FAIL() << (why);                     \
-    GTEST_SKIP() << (why);                                               \
+#define BERTH_E2E_SKIP_OR_FAIL(why)                  \
+  do {                                               \
+    if (::berth::e2e::RequireAll()) FAIL() << (why); \
+    GTEST_SKIP() << (why);                           \
   } while (0)
 
 // $BERTH_BIN, else <build>/bin/berth, else <build>/tests/serve_runner.

@@ -43,7 +43,9 @@ std::string EditManifest(const std::string& yaml, const std::function<void(json&
 // ---- DockerEnv ---------------------------------------------------------------
 
 namespace {
-std::string Owner(const std::string& stack) { return "Stack/default/" + stack; }
+std::string Owner(const std::string& stack) {
+  return "Stack/default/" + stack;
+}
 std::vector<std::string> OwnerLabels(const std::string& stack) {
   return labels::OwnerFilter(api::ObjectRef{"Stack", "default", stack});
 }
@@ -90,7 +92,8 @@ void DockerEnv::CleanStack(const std::string& stack, const std::vector<std::stri
   }
   for (const std::string& name : names) {
     auto info = client_->InspectContainer(name);
-    if (info.ok() && info->labels.count("berth.dev/test") && !info->labels.count(labels::kManagedBy)) {
+    if (info.ok() && info->labels.count("berth.dev/test") &&
+        !info->labels.count(labels::kManagedBy)) {
       (void)client_->RemoveContainer(info->id, true, true);
     }
   }
@@ -118,7 +121,9 @@ std::pair<int, std::string> DockerEnv::Exec(const std::string& container,
   return {r->exit_code, r->out + r->err};
 }
 
-bool DockerEnv::VolumeExists(const std::string& name) { return client_->InspectVolume(name).ok(); }
+bool DockerEnv::VolumeExists(const std::string& name) {
+  return client_->InspectVolume(name).ok();
+}
 
 bool DockerEnv::NetworkExists(const std::string& name) {
   return client_->InspectNetwork(name).ok();
@@ -147,7 +152,9 @@ std::vector<std::string> DockerEnv::OwnedVolumes(const std::string& stack) {
 ContainerTimeline::ContainerTimeline(docker::DockerClient& client, const std::string& stack)
     : client_(client), owner_(Owner(stack)) {}
 
-ContainerTimeline::~ContainerTimeline() { Stop(); }
+ContainerTimeline::~ContainerTimeline() {
+  Stop();
+}
 
 bool ContainerTimeline::Start() {
   docker::DockerEventStream::Options o;
@@ -199,9 +206,8 @@ StackServer::~StackServer() {
 }
 
 std::map<std::string, std::string> StackServer::Env() const {
-  std::map<std::string, std::string> env = {{"HOME", dir_ + "/home"},
-                                            {"PATH", "/usr/bin:/bin:/usr/sbin:/sbin"},
-                                            {"LANG", "C.UTF-8"}};
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_ + "/home"}, {"PATH", "/usr/bin:/bin:/usr/sbin:/sbin"}, {"LANG", "C.UTF-8"}};
   if (port_ != 0) {
     env["BERTH_SERVER"] = "http://127.0.0.1:" + std::to_string(port_);
     env["BERTH_TOKEN"] = token_;
@@ -215,8 +221,8 @@ std::optional<std::string> StackServer::Start(const Options& options) {
   fs::create_directories(dir_ + "/home");
   data_dir_ = options.data_dir.empty() ? dir_ + "/data" : options.data_dir;
   port_ = FreePort();
-  std::vector<std::string> args = {bin,         "serve", "--data-dir", data_dir_, "--listen",
-                                   "127.0.0.1:" + std::to_string(port_)};
+  std::vector<std::string> args = {bin,       "serve",    "--data-dir",
+                                   data_dir_, "--listen", "127.0.0.1:" + std::to_string(port_)};
   if (!options.store_url.empty()) {
     args.push_back("--store");
     args.push_back(options.store_url);
@@ -229,7 +235,8 @@ std::optional<std::string> StackServer::Start(const Options& options) {
   if (!proc_->started()) return "cannot start " + bin;
   bool up = Eventually(
       [&] {
-        return Http(port_, "GET", "/readyz").status == 200 && fs::exists(data_dir_ + "/admin.token");
+        return Http(port_, "GET", "/readyz").status == 200 &&
+               fs::exists(data_dir_ + "/admin.token");
       },
       std::chrono::seconds(60));
   if (!up) return "berth serve did not become ready:\n" + proc_->err();
@@ -258,7 +265,9 @@ int StackServer::Terminate() {
   return rc;
 }
 
-std::string StackServer::log() const { return proc_ ? proc_->err() : ""; }
+std::string StackServer::log() const {
+  return proc_ ? proc_->err() : "";
+}
 
 RunResult StackServer::Berth(std::vector<std::string> args, const std::string& stdin_text) {
   args.insert(args.begin(), BerthBinary());

@@ -20,7 +20,9 @@ std::string SmallStack(const std::string& name) {
   return "apiVersion: berth.dev/v1alpha1\n"
          "kind: Stack\n"
          "metadata:\n"
-         "  name: " + name + "\n"
+         "  name: " +
+         name +
+         "\n"
          "spec:\n"
          "  services:\n"
          "    web:\n"
@@ -28,7 +30,8 @@ std::string SmallStack(const std::string& name) {
          "      imagePullPolicy: Never\n"
          "      command: [berth-echo, \"8080\"]\n"
          "      healthcheck:\n"
-         "        test: [CMD, timeout, \"3\", wget, -qO, /dev/null, \"http://127.0.0.1:8080/health\"]\n"
+         "        test: [CMD, timeout, \"3\", wget, -qO, /dev/null, "
+         "\"http://127.0.0.1:8080/health\"]\n"
          "        interval: 1s\n"
          "        retries: 30\n";
 }
@@ -87,11 +90,16 @@ TEST_P(LeaderHandOverE2E, SecondServerStaysPassiveThenTakesOverAfterKill9) {
   ASSERT_TRUE(web);
   // Drift while the first leads: repaired by the first.
   ASSERT_TRUE(docker_.client().RemoveContainer(web->id, true, false).ok());
-  ASSERT_TRUE(Eventually([&] { auto c = docker_.Inspect(WebName()); return c && c->state.running; },
-                         seconds(60)));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto c = docker_.Inspect(WebName());
+        return c && c->state.running;
+      },
+      seconds(60)));
   EXPECT_FALSE(second_->Leading()) << second_->log();
   EXPECT_EQ(second_->log().find("create container"), std::string::npos)
-      << "the passive server acted:\n" << second_->log();
+      << "the passive server acted:\n"
+      << second_->log();
 
   // kill -9 the leader and break something at once: nobody repairs it until
   // the second server's lease wait is over.
@@ -102,8 +110,12 @@ TEST_P(LeaderHandOverE2E, SecondServerStaysPassiveThenTakesOverAfterKill9) {
   ASSERT_TRUE(docker_.client().RemoveContainer(web->id, true, false).ok());
   ASSERT_TRUE(second_->WaitLeading(seconds(60))) << second_->log();
   auto took_over = std::chrono::steady_clock::now() - t0;
-  ASSERT_TRUE(Eventually([&] { auto c = docker_.Inspect(WebName()); return c && c->state.running; },
-                         seconds(60), milliseconds(20)));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto c = docker_.Inspect(WebName());
+        return c && c->state.running;
+      },
+      seconds(60), milliseconds(20)));
   auto repaired = std::chrono::steady_clock::now() - t0;
   std::cout << "leader hand-over (" << GetParam() << "): took over "
             << std::chrono::duration_cast<milliseconds>(took_over).count()
@@ -146,8 +158,12 @@ TEST(TwoStoresE2E, ServersOfDifferentStoresLeaveEachOthersStacksAlone) {
   auto b_web = docker.Inspect("iso-b-web");
   ASSERT_TRUE(b_web);
   ASSERT_TRUE(docker.client().RemoveContainer(b_web->id, true, false).ok());
-  ASSERT_TRUE(Eventually([&] { auto c = docker.Inspect("iso-b-web"); return c && c->state.running; },
-                         seconds(60)));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto c = docker.Inspect("iso-b-web");
+        return c && c->state.running;
+      },
+      seconds(60)));
 
   auto a_now = docker.Inspect("iso-a-web");
   ASSERT_TRUE(a_now) << "the second server removed the first one's container:\n" << b.log();

@@ -14,7 +14,6 @@
 #include <set>
 
 #include "operator/api/codec.h"
-
 #include "test/e2e/stack_e2e_support.h"
 
 namespace berth::e2e {
@@ -25,7 +24,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> AllManifests() {
   std::vector<std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(ManifestPath(""))) {
-    if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml")) {
+    if (e.is_regular_file() &&
+        (e.path().extension() == ".yaml" || e.path().extension() == ".yml")) {
       out.push_back(fs::relative(e.path(), ManifestPath("")).string());
     }
   }
@@ -93,9 +93,8 @@ json Topology(const std::string& rel) {
 }
 
 TEST(StackManifests, TestVariantsKeepTheTopologyOfTheRealManifests) {
-  for (const char* rel : {"share-stacks.yaml", "share-stacks-internal.yaml",
-                          "skills-registry.yaml", "skills-registry-postgres.yaml",
-                          "uni-load.yaml"}) {
+  for (const char* rel : {"share-stacks.yaml", "share-stacks-internal.yaml", "skills-registry.yaml",
+                          "skills-registry-postgres.yaml", "uni-load.yaml"}) {
     json real = Topology(rel);
     json test = Topology(std::string("test/") + rel);
     ASSERT_TRUE(real.contains("stack")) << rel;
@@ -163,11 +162,15 @@ std::string TypeName(const json& s) {
 }
 
 std::string KeyPlaceholder(const std::string& field) {
-  static const std::map<std::string, std::string> names = {
-      {"services", "<service>"},   {"dependsOn", "<service>"},      {"env", "<VAR>"},
-      {"networks", "<network>"},   {"volumes", "<volume>"},         {"labels", "<key>"},
-      {"instanceTemplates", "<template>"}, {"providerSelector", "<label>"},
-      {"gpuNodeSelector", "<label>"}};
+  static const std::map<std::string, std::string> names = {{"services", "<service>"},
+                                                           {"dependsOn", "<service>"},
+                                                           {"env", "<VAR>"},
+                                                           {"networks", "<network>"},
+                                                           {"volumes", "<volume>"},
+                                                           {"labels", "<key>"},
+                                                           {"instanceTemplates", "<template>"},
+                                                           {"providerSelector", "<label>"},
+                                                           {"gpuNodeSelector", "<label>"}};
   auto it = names.find(field);
   return it == names.end() ? "<key>" : it->second;
 }
@@ -176,10 +179,15 @@ void Walk(const json& s, const std::string& path, const std::string& field, bool
           std::string& out) {
   std::string line = "- `" + path + "` — " + TypeName(s);
   if (required) line += ", required";
-  if (s.contains("default")) line += ", default `" + (s["default"].is_string() ? s["default"].get<std::string>() : s["default"].dump()) + "`";
+  if (s.contains("default"))
+    line += ", default `" +
+            (s["default"].is_string() ? s["default"].get<std::string>() : s["default"].dump()) +
+            "`";
   if (s.contains("enum")) {
     std::string values;
-    for (const json& v : s["enum"]) values += (values.empty() ? "" : ", ") + std::string("`") + (v.is_string() ? v.get<std::string>() : v.dump()) + "`";
+    for (const json& v : s["enum"])
+      values += (values.empty() ? "" : ", ") + std::string("`") +
+                (v.is_string() ? v.get<std::string>() : v.dump()) + "`";
     line += ", one of " + values;
   }
   if (s.contains("description")) line += ". " + Oneline(s["description"].get<std::string>());
@@ -202,7 +210,8 @@ void Walk(const json& s, const std::string& path, const std::string& field, bool
         std::string key = path + "." + KeyPlaceholder(field);
         if (ap.contains("properties")) {
           std::set<std::string> areq;
-          for (const json& r : ap.value("required", json::array())) areq.insert(r.get<std::string>());
+          for (const json& r : ap.value("required", json::array()))
+            areq.insert(r.get<std::string>());
           for (const auto& [name, child] : ap["properties"].items()) {
             Walk(child, key + "." + name, name, areq.count(name) > 0, out);
           }
@@ -219,7 +228,8 @@ void Walk(const json& s, const std::string& path, const std::string& field, bool
     if (shape.value("type", "") == "array" && shape.contains("items") &&
         shape["items"].contains("properties")) {
       std::set<std::string> ireq;
-      for (const json& r : shape["items"].value("required", json::array())) ireq.insert(r.get<std::string>());
+      for (const json& r : shape["items"].value("required", json::array()))
+        ireq.insert(r.get<std::string>());
       for (const auto& [name, child] : shape["items"]["properties"].items()) {
         Walk(child, path + "[]." + name, name, ireq.count(name) > 0, out);
       }

@@ -57,8 +57,8 @@ class UniLoadE2E : public ::testing::Test {
   void ApplyAndWaitReady(const std::string& yaml) {
     RunResult r = server_->Apply(yaml);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
-    r = server_->Berth({"wait", "--for=condition=Ready", std::string("stack/") + kStack,
-                        "--timeout=180s"});
+    r = server_->Berth(
+        {"wait", "--for=condition=Ready", std::string("stack/") + kStack, "--timeout=180s"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
   std::map<std::string, std::string> ContainerIds() {
@@ -80,8 +80,8 @@ class UniLoadE2E : public ::testing::Test {
         },
         std::chrono::seconds(120)))
         << "uni-api was not recreated";
-    RunResult r = server_->Berth({"wait", "--for=condition=Ready", std::string("stack/") + kStack,
-                                  "--timeout=180s"});
+    RunResult r = server_->Berth(
+        {"wait", "--for=condition=Ready", std::string("stack/") + kStack, "--timeout=180s"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
 

@@ -23,15 +23,14 @@ using std::chrono::seconds;
 
 constexpr const char* kStack = "share-stacks";
 const std::vector<std::string> kContainerNames = {
-    "share_postgres", "share_pg_init", "share_valkey",       "share_rabbitmq",  "share_gptload",
-    "share_litellm",  "share_searxng", "share_playwright",   "share_firecrawl_pw",
-    "share_firecrawl"};
+    "share_postgres", "share_pg_init", "share_valkey",     "share_rabbitmq",     "share_gptload",
+    "share_litellm",  "share_searxng", "share_playwright", "share_firecrawl_pw", "share_firecrawl"};
 const std::vector<std::string> kImages = {"berth-test/busybox:1", "berth-test/postgres:15",
                                           "berth-test/redis:7"};
 
-#define EXPECT_HAS(haystack, needle)                                                  \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos)                    \
-      << "missing \"" << (needle) << "\" in:\n"                                       \
+#define EXPECT_HAS(haystack, needle)                               \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) \
+      << "missing \"" << (needle) << "\" in:\n"                    \
       << (haystack)
 
 json StackSpecOf(const std::string& yaml) {
@@ -72,8 +71,8 @@ class ShareStacksE2E : public ::testing::Test {
   void UpAndReady(const std::string& yaml) {
     RunResult r = server_->Apply(yaml);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
-    r = server_->Berth({"wait", "--for=condition=Ready", std::string("stack/") + kStack,
-                        "--timeout=240s"});
+    r = server_->Berth(
+        {"wait", "--for=condition=Ready", std::string("stack/") + kStack, "--timeout=240s"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
 
@@ -124,8 +123,8 @@ class ShareStacksE2E : public ::testing::Test {
                      : cond == "completed" ? first(d.exit0)
                                            : first(d.start);
         ASSERT_NE(at, 0) << dep << " never became " << cond << "\n" << tl.Dump();
-        EXPECT_LT(at, started) << name << " started " << (at - started) / 1000000
-                               << " ms before " << dep << " was " << cond << "\n"
+        EXPECT_LT(at, started) << name << " started " << (at - started) / 1000000 << " ms before "
+                               << dep << " was " << cond << "\n"
                                << tl.Dump();
         ++edges;
       }
@@ -184,25 +183,28 @@ TEST_F(ShareStacksE2E, ReachesReadyInDependencyOrderWithDatabasesCreated) {
                                                      "SELECT datname FROM pg_database ORDER BY 1"});
   ASSERT_EQ(code, 0) << dbs;
   for (const char* db : {"gptload", "litellm", "firecrawl"}) EXPECT_HAS(dbs, db);
-  auto [code2, ext] = docker_.Exec(
-      "share_postgres", {"psql", "-U", "postgres", "-d", "gptload", "-tAc",
-                         "SELECT extname FROM pg_extension ORDER BY 1"});
+  auto [code2, ext] =
+      docker_.Exec("share_postgres", {"psql", "-U", "postgres", "-d", "gptload", "-tAc",
+                                      "SELECT extname FROM pg_extension ORDER BY 1"});
   ASSERT_EQ(code2, 0) << ext;
   EXPECT_HAS(ext, "pg_trgm");
   EXPECT_HAS(ext, "pgcrypto");
   // ... and the users log in with the passwords from the Secret.
-  auto [code3, who] = docker_.Exec(
-      "share_postgres",
-      {"sh", "-c",
-       "PGPASSWORD=test-litellm-db-pw psql -h 127.0.0.1 -U litellm -d litellm -tAc "
-       "'CREATE TABLE t(x int); DROP TABLE t; SELECT current_user'"});
+  auto [code3, who] =
+      docker_.Exec("share_postgres",
+                   {"sh", "-c",
+                    "PGPASSWORD=test-litellm-db-pw psql -h 127.0.0.1 -U litellm -d litellm -tAc "
+                    "'CREATE TABLE t(x int); DROP TABLE t; SELECT current_user'"});
   EXPECT_EQ(code3, 0) << who;
   EXPECT_HAS(who, "litellm");
 
   // Published ports answer on 127.0.0.1; databases publish nothing.
-  for (auto [port, path] : std::vector<std::pair<int, std::string>>{
-           {3001, "/health"}, {4000, "/health/liveliness"}, {8088, "/healthz"},
-           {7070, "/mcp"}, {3002, "/v0/health/liveness"}}) {
+  for (auto [port, path] :
+       std::vector<std::pair<int, std::string>>{{3001, "/health"},
+                                                {4000, "/health/liveliness"},
+                                                {8088, "/healthz"},
+                                                {7070, "/mcp"},
+                                                {3002, "/v0/health/liveness"}}) {
     EXPECT_EQ(Http(port, "GET", path).status, 200) << port << path;
   }
   for (const char* db : {"share_postgres", "share_valkey", "share_rabbitmq"}) {
@@ -281,8 +283,8 @@ TEST_F(ShareStacksE2E, FailingPgInitBlocksDependentsAndReportsExitCode) {
   for (const char* name : {"share_gptload", "share_litellm", "share_firecrawl"}) {
     EXPECT_FALSE(docker_.Inspect(name)) << name << " exists";
   }
-  for (const char* ok : {"postgres", "valkey", "searxng", "playwright", "rabbitmq",
-                         "firecrawl-playwright"}) {
+  for (const char* ok :
+       {"postgres", "valkey", "searxng", "playwright", "rabbitmq", "firecrawl-playwright"}) {
     EXPECT_EQ(st["services"][ok].value("phase", ""), "Healthy") << ok;
   }
   bool degraded = false;
@@ -321,19 +323,23 @@ TEST_F(ShareStacksE2E, RepairsDriftAndRecreatesChangedServiceWithItsDependentsOn
         seconds(60), milliseconds(10));
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0);
     ASSERT_TRUE(back) << name << " was not recreated";
-    std::cout << "drift repair: " << name << " removed by hand, running again after "
-              << ms.count() << " ms\n";
+    std::cout << "drift repair: " << name << " removed by hand, running again after " << ms.count()
+              << " ms\n";
   }
   // A container stopped by hand (Docker's unless-stopped will not restart it) too.
   {
     auto t0 = std::chrono::steady_clock::now();
     ASSERT_TRUE(docker_.client().StopContainer("share_searxng", seconds(5)).ok());
-    ASSERT_TRUE(Eventually([&] { auto c = docker_.Inspect("share_searxng"); return c && c->state.running; },
-                           seconds(60), milliseconds(10)));
-    std::cout << "drift repair: share_searxng stopped by hand, running again after "
-              << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0)
-                     .count()
-              << " ms\n";
+    ASSERT_TRUE(Eventually(
+        [&] {
+          auto c = docker_.Inspect("share_searxng");
+          return c && c->state.running;
+        },
+        seconds(60), milliseconds(10)));
+    std::cout
+        << "drift repair: share_searxng stopped by hand, running again after "
+        << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count()
+        << " ms\n";
   }
   ASSERT_TRUE(ReadyForGeneration(seconds(120)));
 
@@ -347,13 +353,17 @@ TEST_F(ShareStacksE2E, RepairsDriftAndRecreatesChangedServiceWithItsDependentsOn
   });
   RunResult r = server_->Apply(changed);
   ASSERT_EQ(r.code, 0) << r.err;
-  ASSERT_TRUE(Eventually([&] { auto c = docker_.Inspect("share_valkey"); return c && c->id != before["share_valkey"]; },
-                         seconds(60)));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto c = docker_.Inspect("share_valkey");
+        return c && c->id != before["share_valkey"];
+      },
+      seconds(60)));
   ASSERT_TRUE(ReadyForGeneration(seconds(180)));
   tl.Stop();
   std::map<std::string, std::string> after = ContainerIds();
-  std::set<std::string> rolled = {"share_valkey", "share_gptload", "share_litellm",
-                                  "share_searxng", "share_firecrawl"};
+  std::set<std::string> rolled = {"share_valkey", "share_gptload", "share_litellm", "share_searxng",
+                                  "share_firecrawl"};
   for (const std::string& name : kContainerNames) {
     if (rolled.count(name)) {
       EXPECT_NE(before[name], after[name]) << name << " should have been recreated";
@@ -370,7 +380,8 @@ TEST_F(ShareStacksE2E, RepairsDriftAndRecreatesChangedServiceWithItsDependentsOn
         for (const char* s : {"valkey", "gpt-load", "litellm", "searxng", "firecrawl"}) {
           json svc = spec["services"][s];
           json deps = json::object();
-          json old_deps = svc.value("dependsOn", json::object());  // items() does not own a temporary
+          json old_deps =
+              svc.value("dependsOn", json::object());  // items() does not own a temporary
           for (const auto& [d, c] : old_deps.items()) {
             if (d == "valkey") deps[d] = c;
           }
@@ -405,8 +416,9 @@ TEST_F(ShareStacksE2E, InternalNetworkIsolatesDatabases) {
   ASSERT_TRUE(pw && pw->networks.count("1panel-network"));
   std::string other_ip = pw->networks.at("1panel-network").ip_address;
   ASSERT_FALSE(other_ip.empty());
-  EXPECT_NE(docker_.Exec("share_postgres", {"timeout", "3", "wget", "-qO", "/dev/null",
-                                            "http://" + other_ip + ":7070/mcp"})
+  EXPECT_NE(docker_
+                .Exec("share_postgres", {"timeout", "3", "wget", "-qO", "/dev/null",
+                                         "http://" + other_ip + ":7070/mcp"})
                 .first,
             0)
       << "share_postgres reached share_playwright at " << other_ip;
@@ -421,13 +433,15 @@ TEST_F(ShareStacksE2E, InternalNetworkIsolatesDatabases) {
   auto mq = docker_.Inspect("share_rabbitmq");
   ASSERT_TRUE(mq && mq->networks.count("share_internal"));
   std::string mq_ip = mq->networks.at("share_internal").ip_address;
-  EXPECT_EQ(docker_.Exec("share_firecrawl", {"timeout", "3", "wget", "-qO", "/dev/null",
-                                             "http://" + mq_ip + ":5672/health"})
+  EXPECT_EQ(docker_
+                .Exec("share_firecrawl", {"timeout", "3", "wget", "-qO", "/dev/null",
+                                          "http://" + mq_ip + ":5672/health"})
                 .first,
             0)
       << "a peer on share_internal should reach rabbitmq";
-  EXPECT_NE(docker_.Exec("share_playwright", {"timeout", "3", "wget", "-qO", "/dev/null",
-                                              "http://" + mq_ip + ":5672/health"})
+  EXPECT_NE(docker_
+                .Exec("share_playwright", {"timeout", "3", "wget", "-qO", "/dev/null",
+                                           "http://" + mq_ip + ":5672/health"})
                 .first,
             0)
       << "share_playwright reached rabbitmq on share_internal at " << mq_ip;

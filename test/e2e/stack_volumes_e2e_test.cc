@@ -41,8 +41,8 @@ class SkillsRegistryE2E : public ::testing::Test {
   void ApplyAndWaitReady(const std::string& yaml) {
     RunResult r = server_->Apply(yaml);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
-    r = server_->Berth({"wait", "--for=condition=Ready", std::string("stack/") + kStack,
-                        "--timeout=180s"});
+    r = server_->Berth(
+        {"wait", "--for=condition=Ready", std::string("stack/") + kStack, "--timeout=180s"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
   void Delete() {
@@ -110,8 +110,8 @@ TEST_F(SkillsRegistryE2E, DeleteKeepsNamedVolumesUnlessPurged) {
   EXPECT_TRUE(mounted);
 
   // `berth delete --purge-volumes` asks for the same from the command line.
-  RunResult gone = server_->Berth(
-      {"delete", "stack", kStack, "--purge-volumes", "--wait", "--timeout", "120s"});
+  RunResult gone =
+      server_->Berth({"delete", "stack", kStack, "--purge-volumes", "--wait", "--timeout", "120s"});
   ASSERT_EQ(gone.code, 0) << gone.out << gone.err;
   EXPECT_EQ(docker_.OwnedContainers(kStack), 0u);
   EXPECT_FALSE(docker_.VolumeExists("skills-registry_appdata"));

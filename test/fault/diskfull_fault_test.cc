@@ -131,9 +131,8 @@ TEST_F(DiskFull, WritesFailCleanlyReadsGoOnNothingIsCorruptedAndWritesResume) {
     HttpResult r = CreateSecret(name, 2000 + 100 * i);
     ASSERT_EQ(r.status, 201) << r.body;
   }
-  std::string stack = EditManifest(ReadFile(ManifestPath("test/share-stacks.yaml")), [](json& d) {
-    d["metadata"]["namespace"] = "diskfull";
-  });
+  std::string stack = EditManifest(ReadFile(ManifestPath("test/share-stacks.yaml")),
+                                   [](json& d) { d["metadata"]["namespace"] = "diskfull"; });
   RunResult applied = server_->Apply(stack);
   ASSERT_EQ(applied.code, 0) << applied.out << applied.err;
   for (int i = 0; i < 20; ++i) {

@@ -314,7 +314,8 @@ TEST_F(EngineRestartFault, ReportsEngineUnavailableKeepsServingAndConvergesAfter
 
   // The engine comes back: berth converges without help.
   auto t1 = Steady::now();
-  ASSERT_TRUE(dockerd_.Start(docker_, kEngineLimit)) << "dockerd did not start; see " << kDockerdLog;
+  ASSERT_TRUE(dockerd_.Start(docker_, kEngineLimit))
+      << "dockerd did not start; see " << kDockerdLog;
   auto restarted = Steady::now() - t1;
   for (const std::string& s : {stack, std::string(kLate)}) {
     r = server_->Berth({"wait", "--for=condition=Ready", "stack/" + s, "--timeout=120s"});
@@ -337,8 +338,7 @@ TEST_F(EngineRestartFault, ReportsEngineUnavailableKeepsServingAndConvergesAfter
   EXPECT_TRUE(Eventually([&] { return Http(server_->port(), "GET", "/readyz").status == 200; },
                          seconds(30)));
   std::cout << "engine restart (" << on_engine << " containers on the engine): dockerd stopped in "
-            << Ms(stopped)
-            << " ms; EngineUnavailable reported " << Ms(reported_after)
+            << Ms(stopped) << " ms; EngineUnavailable reported " << Ms(reported_after)
             << " ms after SIGTERM; dockerd answered " << Ms(restarted)
             << " ms after start; both Stacks Ready " << Ms(converged) << " ms after start\n";
 }

@@ -1,11 +1,10 @@
 #include "test/fault/fault_support.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -31,7 +30,9 @@ uint64_t FaultSeed() {
   return seed;
 }
 
-TmpfsMount::~TmpfsMount() { Unmount(); }
+TmpfsMount::~TmpfsMount() {
+  Unmount();
+}
 
 std::optional<std::string> TmpfsMount::Mount(const std::string& dir, const std::string& size) {
   std::string opts = "size=" + size + ",mode=0700";

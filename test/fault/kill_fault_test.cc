@@ -40,9 +40,15 @@ constexpr int kMaxKillDelayMs = 4000;
 class KillFault : public InstanceE2e {
  protected:
   std::vector<std::string> ServeArgs() override {
-    return {"--no-leader-elect",    "--provision-namespace", ns_,
-            "--provision-template", "beaver/app",           "--instance-quota",
-            "200",                  "--log-level",          "debug"};
+    return {"--no-leader-elect",
+            "--provision-namespace",
+            ns_,
+            "--provision-template",
+            "beaver/app",
+            "--instance-quota",
+            "200",
+            "--log-level",
+            "debug"};
   }
   // Per process: leftovers are removed only once the run that made them is over.
   std::string Suite() const override { return fault::KillSuite(::getpid()); }
@@ -56,20 +62,23 @@ class KillFault : public InstanceE2e {
     }
     // A hundred health checks every 2 s (the template's) cost more CPU than a
     // CI machine has; every 10 s is enough to gate the routes.
-    json patch = {{"spec", {{"instanceTemplates", {{"app", {{"healthcheck", {{"interval", "10s"}}}}}}}}}};
+    json patch = {
+        {"spec", {{"instanceTemplates", {{"app", {{"healthcheck", {{"interval", "10s"}}}}}}}}}};
     HttpResult pr = Http(server_->port(), "PATCH", StackPath(), server_->token(), patch.dump(),
                          "application/merge-patch+json");
     ASSERT_EQ(pr.status, 200) << pr.body;
     world_ = std::make_unique<fault::KillWorld>(docker_.client(), ns_, Suite(), ConfDir());
-    ASSERT_TRUE(world_->Prepare()) << "cannot prepare the share-stacks network and the planted objects";
+    ASSERT_TRUE(world_->Prepare())
+        << "cannot prepare the share-stacks network and the planted objects";
     token_ = server_->token();
     port_ = server_->port();
   }
 
   void TearDown() override {
     if (HasFailure()) {
-      std::cerr << "---- earlier berth serve processes (tails)\n" << old_logs_
-                << "---- current berth serve (tail)\n" << ServerLogTail() << "\n";
+      std::cerr << "---- earlier berth serve processes (tails)\n"
+                << old_logs_ << "---- current berth serve (tail)\n"
+                << ServerLogTail() << "\n";
     }
     if (server_) server_->Terminate();
     fault::RemoveKillObjects(docker_.client(), Suite(), world_ ? world_->ss_ns() : "");
@@ -162,10 +171,10 @@ TEST_F(KillFault, SigkillWhileProvisioningAndApplyingConvergesExactly) {
                    }});
   for (const auto& [user, purge] : gone) {
     ops.push_back(Op{"deprovision " + user, [&, user, purge](std::string* last) {
-                       HttpResult r = Http(port_, "DELETE",
-                                           "/provision/v1/instances/" + user +
-                                               (purge ? "?purge=true" : ""),
-                                           prov_token_);
+                       HttpResult r =
+                           Http(port_, "DELETE",
+                                "/provision/v1/instances/" + user + (purge ? "?purge=true" : ""),
+                                prov_token_);
                        *last = std::to_string(r.status) + " " + r.body;
                        return r.status == 200 || r.status == 404;
                      }});
@@ -222,9 +231,8 @@ TEST_F(KillFault, SigkillWhileProvisioningAndApplyingConvergesExactly) {
   std::string divergence;
   bool converged = Eventually(
       [&] {
-        divergence = w.Divergence(want, [&](const std::string& path) {
-          return Http(port_, "GET", path, token_);
-        });
+        divergence = w.Divergence(
+            want, [&](const std::string& path) { return Http(port_, "GET", path, token_); });
         return divergence.empty();
       },
       seconds(420), milliseconds(1000));

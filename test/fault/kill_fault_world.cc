@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <thread>
 #include <cstring>
+#include <thread>
 
 #include "operator/api/labels.h"
 #include "test/e2e/instance_e2e_support.h"
@@ -27,7 +27,9 @@ int PidOf(const std::string& suite) {
   return std::atoi(suite.c_str() + std::strlen(kSuitePrefix));
 }
 
-bool Dead(int pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
+bool Dead(int pid) {
+  return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 // "Stack/ns/name" -> {"Stack", "ns", "name"}.
 std::vector<std::string> OwnerParts(const std::string& owner) {
@@ -57,7 +59,8 @@ void RemoveContainers(docker::DockerClient& docker, const std::vector<std::strin
   for (auto& t : workers) t.join();
 }
 
-void RemoveVolumesOf(docker::DockerClient& docker, const std::function<bool(const std::string&)>& ns) {
+void RemoveVolumesOf(docker::DockerClient& docker,
+                     const std::function<bool(const std::string&)>& ns) {
   auto vs = docker.ListVolumes(labels::ManagedFilter());
   if (!vs.ok()) return;
   for (const auto& v : *vs) {
@@ -81,13 +84,16 @@ void ServicesOf(const std::string& rel, std::set<std::string>* services,
 std::string Lines(const std::vector<std::string>& why) {
   std::string out;
   for (size_t i = 0; i < why.size() && i < kMaxLines; ++i) out += why[i] + "\n";
-  if (why.size() > kMaxLines) out += "... and " + std::to_string(why.size() - kMaxLines) + " more\n";
+  if (why.size() > kMaxLines)
+    out += "... and " + std::to_string(why.size() - kMaxLines) + " more\n";
   return out;
 }
 
 }  // namespace
 
-std::string KillSuite(int pid) { return kSuitePrefix + std::to_string(pid); }
+std::string KillSuite(int pid) {
+  return kSuitePrefix + std::to_string(pid);
+}
 
 void RemoveDeadKillLeftovers(docker::DockerClient& docker) {
   docker::LabelFilter f = {"berth.dev/test=1", e2e::kSuiteLabel};
@@ -125,7 +131,9 @@ void RemoveKillObjects(docker::DockerClient& docker, const std::string& suite,
 
 KillWorld::KillWorld(docker::DockerClient& docker, std::string ns, std::string suite,
                      std::string conf_dir)
-    : docker_(docker), ns_(std::move(ns)), suite_(std::move(suite)),
+    : docker_(docker),
+      ns_(std::move(ns)),
+      suite_(std::move(suite)),
       conf_dir_(std::move(conf_dir)) {
   ss_ns_ = "kf" + std::to_string(::getpid()) + "-" + ns_.substr(2);
   ServicesOf("test/beaver.yaml", &beaver_services_, nullptr);
@@ -176,13 +184,14 @@ bool KillWorld::Prepare() {
     l[labels::kRole] = service.empty() ? "instance" : "service";
     return l;
   };
-  bool ok = Plant(ns_ + "-stranger", {{"app", "stranger"}}) &&
-            Plant(ns_ + "-othercluster-instance",
-                  managed("Instance/" + ns_ + "/ghost-user-0123456789", "")) &&
-            Plant(ns_ + "-othercluster-authz", managed("Stack/" + ns_ + "/beaver", "authz-service")) &&
-            Plant(ss_ns_ + "-othercluster-valkey",
-                  managed("Stack/" + ss_ns_ + "/share-stacks", "valkey")) &&
-            Plant(ss_ns_ + "-othercluster-ghost", managed("Stack/" + ss_ns_ + "/ghost", "app"));
+  bool ok =
+      Plant(ns_ + "-stranger", {{"app", "stranger"}}) &&
+      Plant(ns_ + "-othercluster-instance",
+            managed("Instance/" + ns_ + "/ghost-user-0123456789", "")) &&
+      Plant(ns_ + "-othercluster-authz", managed("Stack/" + ns_ + "/beaver", "authz-service")) &&
+      Plant(ss_ns_ + "-othercluster-valkey",
+            managed("Stack/" + ss_ns_ + "/share-stacks", "valkey")) &&
+      Plant(ss_ns_ + "-othercluster-ghost", managed("Stack/" + ss_ns_ + "/ghost", "app"));
   if (!ok) return false;
   docker::NetworkSpec other;
   other.name = ns_ + "-othercluster-net";
@@ -200,7 +209,8 @@ bool KillWorld::Prepare() {
   planted_files_ = {
       {"zz-hand-written.conf", "# written by hand, not by berth: berth must leave it alone\n"},
       {ns_ + "-stranger.conf", "# named like a route of berth's, but berth did not write it\n"}};
-  for (const auto& [name, content] : planted_files_) e2e::WriteFile(conf_dir_ + "/" + name, content);
+  for (const auto& [name, content] : planted_files_)
+    e2e::WriteFile(conf_dir_ + "/" + name, content);
   return true;
 }
 
@@ -230,18 +240,26 @@ std::string KillWorld::ShareManifest(int generation) const {
 std::string KillWorld::ScratchManifest() const {
   std::string l = "{berth.dev/test: \"1\", " + std::string(e2e::kSuiteLabel) + ": " + suite_ + "}";
   return "apiVersion: berth.dev/v1alpha1\nkind: Stack\n"
-         "metadata: {name: scratch, namespace: " + ss_ns_ + "}\n"
+         "metadata: {name: scratch, namespace: " +
+         ss_ns_ +
+         "}\n"
          "spec:\n"
          "  networks:\n"
-         "    net: {labels: " + l + "}\n"
+         "    net: {labels: " +
+         l +
+         "}\n"
          "  services:\n"
          "    sleeper:\n"
          "      image: berth-test/busybox:1\n"
          "      imagePullPolicy: Never\n"
-         "      containerName: " + ss_ns_ + "-scratch\n"
+         "      containerName: " +
+         ss_ns_ +
+         "-scratch\n"
          "      command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
          "      networks: [net]\n"
-         "      labels: " + l + "\n"
+         "      labels: " +
+         l +
+         "\n"
          "      stopGracePeriod: 5s\n";
 }
 
@@ -278,10 +296,12 @@ std::string KillWorld::Divergence(const std::map<std::string, std::string>& want
     if (!st.is_object() || !st.contains("status")) {
       why.push_back("Stack " + ns + "/" + name + " has no status");
     } else if (st["status"].value("phase", "") != "Ready" ||
-               st["status"].value("observedGeneration", -1) != st["metadata"].value("generation", -2)) {
+               st["status"].value("observedGeneration", -1) !=
+                   st["metadata"].value("generation", -2)) {
       why.push_back("Stack " + ns + "/" + name + " is " + st["status"].value("phase", "") +
                     " (generation " + std::to_string(st["metadata"].value("generation", -2)) +
-                    ", observed " + std::to_string(st["status"].value("observedGeneration", -1)) + ")");
+                    ", observed " + std::to_string(st["status"].value("observedGeneration", -1)) +
+                    ")");
     }
   }
   if (int code = get(ScratchPath()).status; code != 404) {
@@ -325,8 +345,8 @@ void KillWorld::CheckContainers(const std::map<std::string, std::string>& instan
       common(c, job);
       if (c.name != fg) return;
       auto info = docker_.InspectContainer(c.id);
-      bool v2 = info.ok() && std::find(info->env.begin(), info->env.end(),
-                                       "FAULT_GENERATION=2") != info->env.end();
+      bool v2 = info.ok() && std::find(info->env.begin(), info->env.end(), "FAULT_GENERATION=2") !=
+                                 info->env.end();
       if (!v2) why->push_back("container " + c.name + " does not run share-stacks generation 2");
     };
   }
@@ -405,7 +425,9 @@ void KillWorld::CheckConfDir(const std::map<std::string, std::string>& want,
   }
 }
 
-std::string KillWorld::Unlabelled() const { return Lines(unlabelled_); }
+std::string KillWorld::Unlabelled() const {
+  return Lines(unlabelled_);
+}
 
 std::string KillWorld::PlantedChanges() {
   std::string out;

@@ -74,8 +74,8 @@ class KillWorld {
   std::string ns_, ss_ns_, suite_, conf_dir_;
   std::map<std::string, int> ports_;  // share-stacks service -> host port
   std::set<std::string> beaver_services_, share_services_, share_jobs_;
-  std::map<std::string, Planted> planted_;        // container name -> what it was
-  std::string planted_network_;                   // id
+  std::map<std::string, Planted> planted_;  // container name -> what it was
+  std::string planted_network_;             // id
   std::vector<std::string> unlabelled_;
   std::map<std::string, std::string> planted_files_;  // conf.d name -> content
 };

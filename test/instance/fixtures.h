@@ -44,6 +44,8 @@ instanceTemplates:
   return *j;
 }
 
-inline stack::StackSpec BeaverStack() { return *stack::ParseStackSpec(BeaverSpec()); }
+inline stack::StackSpec BeaverStack() {
+  return *stack::ParseStackSpec(BeaverSpec());
+}
 
 }  // namespace berth::instance::testing

@@ -36,10 +36,11 @@ class ProvisionTest : public ::testing::Test {
   }
 
   Result<api::Object> CreateInstance(const std::string& name, Json spec) {
-    return registry_->Create(api::Object(Json{{"apiVersion", "berth.dev/v1alpha1"},
-                                              {"kind", "Instance"},
-                                              {"metadata", {{"name", name}, {"namespace", "beaver"}}},
-                                              {"spec", spec}}));
+    return registry_->Create(
+        api::Object(Json{{"apiVersion", "berth.dev/v1alpha1"},
+                         {"kind", "Instance"},
+                         {"metadata", {{"name", name}, {"namespace", "beaver"}}},
+                         {"spec", spec}}));
   }
   static Json Spec(const std::string& user) {
     return {{"user", user}, {"template", {{"stack", "beaver"}, {"name", "app"}}}};
@@ -169,10 +170,10 @@ TEST_F(ProvisionTest, CreateIsIdempotentPerUser) {
 }
 
 TEST_F(ProvisionTest, BadSlugsAre422AndCreateNothing) {
-  for (std::string slug : std::vector<std::string>{"a.b", "a/b", "..", "a b", "a\\nb", "a'b", "a\\\"b", "a{b}", "a;b",
-                           std::string(64, 'x')}) {
-    Reply r = Call("POST", "/provision/v1/instances",
-                   R"({"user": "eve", "slug": ")" + slug + R"("})");
+  for (std::string slug : std::vector<std::string>{"a.b", "a/b", "..", "a b", "a\\nb", "a'b",
+                                                   "a\\\"b", "a{b}", "a;b", std::string(64, 'x')}) {
+    Reply r =
+        Call("POST", "/provision/v1/instances", R"({"user": "eve", "slug": ")" + slug + R"("})");
     EXPECT_EQ(r.code, 422) << slug << ": " << r.body.dump();
     EXPECT_EQ(r.body["details"]["causes"][0]["field"], "spec.slug") << r.body.dump();
   }

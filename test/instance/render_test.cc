@@ -147,7 +147,8 @@ TEST_F(InstanceRenderTest, BadTemplatesNameTheirFields) {
   ASSERT_EQ(t.status().code(), Code::kInvalid);
   std::vector<std::string> fields;
   for (const auto& c : t.status().causes()) fields.push_back(c.field);
-  EXPECT_NE(std::find(fields.begin(), fields.end(), "spec.instanceTemplates.app.port"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "spec.instanceTemplates.app.port"),
+            fields.end());
   EXPECT_NE(std::find(fields.begin(), fields.end(), "spec.instanceTemplates.app.configPath"),
             fields.end());
 }

@@ -19,7 +19,8 @@ std::string Why(const Status& st) {
 }
 
 TEST(SlugTest, GoodSlugs) {
-  for (std::string s : std::vector<std::string>{"alice", "a", "bob-2", "0abc", std::string(63, 'a')}) {
+  for (std::string s :
+       std::vector<std::string>{"alice", "a", "bob-2", "0abc", std::string(63, 'a')}) {
     EXPECT_TRUE(ValidateSlug(s).ok()) << s;
   }
 }
@@ -71,7 +72,8 @@ TEST(SlugTest, DefaultSlugFromUser) {
   auto none = DefaultSlug("@@@");
   ASSERT_EQ(none.status().code(), Code::kInvalid);
   EXPECT_EQ(none.status().causes().at(0).field, "spec.slug");
-  for (std::string u : std::vector<std::string>{"alice", "Alice.Smith+tag@mail.example.org", "x_y-z"}) {
+  for (std::string u :
+       std::vector<std::string>{"alice", "Alice.Smith+tag@mail.example.org", "x_y-z"}) {
     EXPECT_TRUE(ValidateSlug(*DefaultSlug(u)).ok()) << u;
   }
 }

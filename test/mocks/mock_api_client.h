@@ -35,8 +35,7 @@ class MockApiClient : public cli::ApiClient {
               (override));
   MOCK_METHOD(Result<cli::HttpResponse>, Raw, (const cli::HttpRequest&), (override));
   MOCK_METHOD(Status, RawLines,
-              (const cli::HttpRequest&, const std::function<bool(std::string_view)>&),
-              (override));
+              (const cli::HttpRequest&, const std::function<bool(std::string_view)>&), (override));
 };
 
 }  // namespace berth::testing

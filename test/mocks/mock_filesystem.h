@@ -17,8 +17,7 @@ class MockFileSystem : public FileSystem {
   MOCK_METHOD(Status, Rename, (const std::string&, const std::string&), (override));
   MOCK_METHOD(bool, Exists, (const std::string&), (const, override));
   MOCK_METHOD(Status, MakeDirs, (const std::string&, unsigned), (override));
-  MOCK_METHOD(Result<std::vector<std::string>>, ListDir, (const std::string&),
-              (const, override));
+  MOCK_METHOD(Result<std::vector<std::string>>, ListDir, (const std::string&), (const, override));
 };
 
 }  // namespace berth::testing

@@ -51,7 +51,8 @@ TEST_F(ProviderAdmissionTest, DefaultModelMustBeAmongModels) {
 TEST_F(ProviderAdmissionTest, BaseUrlPointingBackAtItsConsumerIsRefused) {
   MustApply(kStack);
   // Selected by uni-api's providerSelector, pointing at uni-api itself.
-  for (const char* url : {"http://uni-api:8000/v1", "http://gw-uni:8000/v1", "http://GW-UNI:8000"}) {
+  for (const char* url :
+       {"http://uni-api:8000/v1", "http://gw-uni:8000/v1", "http://GW-UNI:8000"}) {
     auto r = Apply(ProviderYaml("main", url, "s", "{tier: main}"));
     ASSERT_FALSE(r.ok()) << url;
     ASSERT_EQ(r.status().causes().size(), 1u) << r.status().ToString();

@@ -53,8 +53,8 @@ class ProviderRegistryTest : public ::testing::Test {
                                   const std::string& secret = "", const std::string& labels = "{}",
                                   const std::string& type = "openai-compatible") {
     std::string y = "apiVersion: berth.dev/v1alpha1\nkind: Provider\nmetadata: {name: " + name +
-                    ", labels: " + labels + "}\nspec:\n  type: " + type + "\n  baseURL: " +
-                    base_url + "\n  models: [m1, m2]\n";
+                    ", labels: " + labels + "}\nspec:\n  type: " + type +
+                    "\n  baseURL: " + base_url + "\n  models: [m1, m2]\n";
     if (!secret.empty()) y += "  apiKeySecretRef: {name: " + secret + ", key: apiKey}\n";
     return y;
   }

@@ -45,8 +45,8 @@ TEST(RenderInstanceConfigTest, OneSortedJsonObjectWithTheDefaultModel) {
 }
 
 TEST(RenderInstanceConfigTest, FirstModelWhenNoDefaultAndKeyRules) {
-  auto vllm = Provider("local", {{"type", "vllm"}, {"baseURL", "http://vllm:8001/v1"},
-                                 {"models", {"qwen"}}});
+  auto vllm = Provider(
+      "local", {{"type", "vllm"}, {"baseURL", "http://vllm:8001/v1"}, {"models", {"qwen"}}});
   auto out = RenderInstanceConfig(vllm, "");
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   Json j = Json::parse(*out);
@@ -67,7 +67,8 @@ TEST(RenderUniApiTest, ProvidersInOrderWithEndpointsKeysAndModels) {
                             {"baseURL", "http://share_gptload:3001/proxy/openai/v1/"},
                             {"models", {"gpt-4o"}}}),
        "sk-gpt"},
-      {Provider("claude", {{"type", "anthropic"}, {"baseURL", "https://api.anthropic.com/v1"},
+      {Provider("claude", {{"type", "anthropic"},
+                           {"baseURL", "https://api.anthropic.com/v1"},
                            {"models", {"claude-3-5-sonnet"}}}),
        "sk-ant"},
       {Provider("gem", {{"type", "gemini"},
@@ -105,7 +106,8 @@ TEST(RenderUniApiTest, ProvidersInOrderWithEndpointsKeysAndModels) {
 
 TEST(RenderUniApiTest, ValuesCannotChangeTheDocumentsStructure) {
   std::string evil = "sk\"\n  - provider: injected\nx: 'y'";
-  auto out = RenderUniApi({{Provider("p", {{"type", "openai"}, {"baseURL", "https://a/v1"}}), evil}});
+  auto out =
+      RenderUniApi({{Provider("p", {{"type", "openai"}, {"baseURL", "https://a/v1"}}), evil}});
   ASSERT_TRUE(out.ok());
   auto parsed = api::ParseYaml(*out);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString() << "\n" << *out;

@@ -1,8 +1,9 @@
 // The ConfigRenderer, preview and status controller over a real registry:
 // what is rendered, when its version changes, what a preview shows (keys
 // redacted), and the Provider's Ready condition and consumers.
-#include "controllers/provider/preview.h"
 #include "controllers/provider/renderer.h"
+
+#include "controllers/provider/preview.h"
 #include "controllers/provider/select.h"
 #include "controllers/provider/status.h"
 #include "operator/api/meta.h"

@@ -24,8 +24,9 @@ using ::testing::Return;
 class RouterFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("berth-router-files-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("berth-router-files-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     target_.key = "Stack/beaver/beaver";
     target_.conf_dir = dir_.string() + "/conf.d";
@@ -121,7 +122,8 @@ TEST_F(RouterFilesTest, ConcurrentChangesAllLandAndOnlyTheBadOneFails) {
       EXPECT_FALSE(Exists("beaver-u7.conf"));
     } else {
       EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].ToString();
-      EXPECT_EQ(Read("beaver-u" + std::to_string(i) + ".conf"), "server " + std::to_string(i) + "\n");
+      EXPECT_EQ(Read("beaver-u" + std::to_string(i) + ".conf"),
+                "server " + std::to_string(i) + "\n");
     }
   }
   // Batched: never more reloads than changes.
@@ -130,11 +132,14 @@ TEST_F(RouterFilesTest, ConcurrentChangesAllLandAndOnlyTheBadOneFails) {
 }
 
 TEST_F(RouterFilesTest, SweepRemovesOnlyBerthFilesOfVanishedInstances) {
-  ASSERT_TRUE(files_.Apply(target_, {"beaver-alice.conf", std::string(kRouteMarker) + " a\n"}).ok());
+  ASSERT_TRUE(
+      files_.Apply(target_, {"beaver-alice.conf", std::string(kRouteMarker) + " a\n"}).ok());
   ASSERT_TRUE(files_.Apply(target_, {"beaver-gone.conf", std::string(kRouteMarker) + " g\n"}).ok());
   // Someone else's files: one named like ours but without the marker.
-  ASSERT_TRUE(RealFileSystem().WriteFileAtomic(target_.conf_dir + "/beaver-hand.conf", "x\n", 0644).ok());
-  ASSERT_TRUE(RealFileSystem().WriteFileAtomic(target_.conf_dir + "/custom.conf", "y\n", 0644).ok());
+  ASSERT_TRUE(
+      RealFileSystem().WriteFileAtomic(target_.conf_dir + "/beaver-hand.conf", "x\n", 0644).ok());
+  ASSERT_TRUE(
+      RealFileSystem().WriteFileAtomic(target_.conf_dir + "/custom.conf", "y\n", 0644).ok());
   auto removed = files_.Sweep(
       target_, [](const std::string& n) { return LooksLikeRouteFile(n, "beaver"); },
       []() -> Result<std::set<std::string>> { return std::set<std::string>{"beaver-alice.conf"}; });

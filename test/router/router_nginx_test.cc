@@ -48,7 +48,8 @@ std::string Get(int port, const std::string& host) {
   (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   std::string resp;
   char buf[4096];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    resp.append(buf, static_cast<size_t>(n));
   ::close(fd);
   if (resp.size() < 12) return "";
   size_t body = resp.find("\r\n\r\n");
@@ -82,7 +83,8 @@ class RouterNginxTest : public berth::testing::DockerTest {
     nginx.name = Name("router");
     nginx.image = berth::testing::kNginx;
     nginx.labels = TestLabels();
-    nginx.mounts = {{docker::Mount::Type::kBind, (dir_ / "conf.d").string(), "/etc/nginx/conf.d", true}};
+    nginx.mounts = {
+        {docker::Mount::Type::kBind, (dir_ / "conf.d").string(), "/etc/nginx/conf.d", true}};
     nginx.networks = {{network_, {}}};
     nginx.ports = {{8088, "tcp", "127.0.0.1", port_}};
     router_ = Run(nginx);
@@ -124,8 +126,9 @@ TEST_F(RouterNginxTest, RoutesByHostAndKeepsServingWhenAChangeIsRefused) {
   ASSERT_TRUE(alice.ok());
   Status st = files_->Apply(target_, {"test-alice.conf", *alice});
   ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_TRUE(WaitFor([&] { return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos; }))
-      << Get(port_, "alice.localhost");
+  EXPECT_TRUE(WaitFor([&] {
+    return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos;
+  })) << Get(port_, "alice.localhost");
   // Unknown hosts get berth's default server, not alice.
   EXPECT_TRUE(WaitFor([&] { return Get(port_, "nobody.localhost").starts_with("404"); }))
       << Get(port_, "nobody.localhost");
@@ -151,7 +154,8 @@ TEST_F(RouterNginxTest, RoutesByHostAndKeepsServingWhenAChangeIsRefused) {
 
   // The directory holds only what passed: a restarted router starts and serves.
   ASSERT_TRUE(client().RestartContainer(router_, std::chrono::seconds(5)).ok());
-  EXPECT_TRUE(WaitFor([&] { return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos; }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos; }));
 
   // Removing the route reloads: alice's host falls to the default server.
   ASSERT_TRUE(files_->Apply(target_, {"test-alice.conf", std::nullopt}).ok());

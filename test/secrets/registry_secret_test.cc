@@ -25,7 +25,9 @@ using store::testing::TestDatabase;
 constexpr const char* kValue = "sk-live-5f1c0ffee0ddba11aa";
 constexpr const char* kOther = "correct-horse-battery-staple";
 
-KeyRing Ring(char fill) { return KeyRing::Make(std::string(kKeyBytes, fill)).value(); }
+KeyRing Ring(char fill) {
+  return KeyRing::Make(std::string(kKeyBytes, fill)).value();
+}
 
 class RegistrySecretTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -138,8 +140,8 @@ TEST_P(RegistrySecretTest, AnotherKeyGetsAClearErrorWithoutValues) {
   EXPECT_FALSE(other.List("Secret", "default").ok());
   // With the old key in its ring it reads, and its next write re-seals with its own key.
   registry::Registry rotated(*store_, api::Catalog::Builtin());
-  InstallSecrets(rotated, KeyRing::Make(std::string(kKeyBytes, 'x'),
-                                        {std::string(kKeyBytes, 'k')}).value());
+  InstallSecrets(rotated,
+                 KeyRing::Make(std::string(kKeyBytes, 'x'), {std::string(kKeyBytes, 'k')}).value());
   ASSERT_TRUE(rotated.Get("Secret", "default", "openai").ok());
   ASSERT_TRUE(rotated
                   .Patch("Secret", "default", "openai", registry::PatchType::kMerge,
@@ -152,8 +154,8 @@ TEST_P(RegistrySecretTest, AnotherKeyGetsAClearErrorWithoutValues) {
 
 TEST_P(RegistrySecretTest, ApplyRecordsHashesAndStaysIdempotent) {
   std::string manifest = SecretManifest("share", {{"a", kValue}, {"b", kOther}}).dump();
-  auto first = registry_->Patch("Secret", "default", "share", registry::PatchType::kApply,
-                                manifest, false);
+  auto first =
+      registry_->Patch("Secret", "default", "share", registry::PatchType::kApply, manifest, false);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   std::string record = first->annotations()["berth.dev/last-applied"];
   ASSERT_FALSE(record.empty());
@@ -161,8 +163,8 @@ TEST_P(RegistrySecretTest, ApplyRecordsHashesAndStaysIdempotent) {
   ExpectNoValue(record, kOther);
   EXPECT_NE(record.find("sha256:" + Sha256Hex(kValue)), std::string::npos) << record;
 
-  auto again = registry_->Patch("Secret", "default", "share", registry::PatchType::kApply,
-                                manifest, false);
+  auto again =
+      registry_->Patch("Secret", "default", "share", registry::PatchType::kApply, manifest, false);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->resource_version(), first->resource_version());  // nothing changed
 

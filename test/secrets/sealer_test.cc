@@ -12,7 +12,9 @@
 namespace berth::secrets {
 namespace {
 
-std::string RawKey(char fill) { return std::string(kKeyBytes, fill); }
+std::string RawKey(char fill) {
+  return std::string(kKeyBytes, fill);
+}
 
 AesGcmSealer SealerWith(const std::string& primary, std::vector<std::string> older = {}) {
   auto ring = KeyRing::Make(primary, std::move(older));

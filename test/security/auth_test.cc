@@ -38,9 +38,10 @@ TEST_F(AuthSecurity, EveryWritePathRefusesCallersWithoutAValidToken) {
                            R"("metadata":{"name":"intruder"},"spec":{"services":{}}})";
   for (const std::string& header : std::vector<std::string>{
            "Authorization: Basic " + server_->token(), "Authorization: Bearer",
-        "Authorization: Bearer  ", "Authorization: " + server_->token(),
-        "Authorization: Token " + server_->token(), "X-Auth-Token: " + server_->token(),
-        "Cookie: token=" + server_->token(), "Authorization: Bearer " + viewer_ + "," + editor_}) {
+           "Authorization: Bearer  ", "Authorization: " + server_->token(),
+           "Authorization: Token " + server_->token(), "X-Auth-Token: " + server_->token(),
+           "Cookie: token=" + server_->token(),
+           "Authorization: Bearer " + viewer_ + "," + editor_}) {
     SCOPED_TRACE(header);
     auto r = client.Do("POST", stacks, body, "application/json", {header});
     EXPECT_EQ(r.code, 401) << r.body;
@@ -100,7 +101,8 @@ TEST_F(AuthSecurity, TheWritePathsAreRealForEditors) {
     EXPECT_TRUE(res.status != 0 && res.status != 401 && res.status != 403 && res.status != 405)
         << c.Describe() << ": " << Show(res);
   }
-  HttpResult res = Send(server_->token(), {"POST", "/auth/v1/tokens", R"({"name":"t2","role":"viewer"})"});
+  HttpResult res =
+      Send(server_->token(), {"POST", "/auth/v1/tokens", R"({"name":"t2","role":"viewer"})"});
   EXPECT_EQ(res.status, 201) << Show(res);
 }
 
@@ -137,11 +139,12 @@ TEST_F(AuthSecurity, ProvisionersReachOnlyTheProvisioningApi) {
   // routed anywhere else.
   for (const std::string& path : std::vector<std::string>{
            "/provision/v1/../../apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/secrets",
-        "/provision/v1/%2e%2e/%2e%2e/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/secrets",
-        "/provision/v1/..%2f..%2fapis%2fberth.dev%2fv1alpha1%2fnamespaces%2f" + ns_ + "%2fsecrets",
-        "/provision/v1/instances/..%2f..%2f..%2fapis%2fberth.dev%2fv1alpha1%2fsecrets",
-        "/provision/v1/instances/../../../apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/stacks",
-        "/provision/v1/instances/%2e%2e", "/provision/v1/instances/.."}) {
+           "/provision/v1/%2e%2e/%2e%2e/apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/secrets",
+           "/provision/v1/..%2f..%2fapis%2fberth.dev%2fv1alpha1%2fnamespaces%2f" + ns_ +
+               "%2fsecrets",
+           "/provision/v1/instances/..%2f..%2f..%2fapis%2fberth.dev%2fv1alpha1%2fsecrets",
+           "/provision/v1/instances/../../../apis/berth.dev/v1alpha1/namespaces/" + ns_ + "/stacks",
+           "/provision/v1/instances/%2e%2e", "/provision/v1/instances/.."}) {
     for (const char* method : {"GET", "POST", "DELETE"}) {
       HttpResult res = Http(server_->port(), method, path, provisioner_,
                             std::string(method) == "POST" ? R"({"user":"mallory"})" : "");
@@ -164,9 +167,9 @@ TEST_F(AuthSecurity, ProvisionersReachOnlyTheProvisioningApi) {
   res = Http(server_->port(), "GET", "/provision/v1/instances", provisioner_);
   EXPECT_EQ(res.status, 200) << Show(res);
   EXPECT_NE(res.body.find("alice"), std::string::npos) << res.body;
-  res = Http(server_->port(), "POST", "/provision/v1/instances/alice@example.com/provider",
-             provisioner_,
-             R"({"type":"openai-compatible","baseURL":"http://llm:1/v1","models":["m"],"apiKey":"k"})");
+  res = Http(
+      server_->port(), "POST", "/provision/v1/instances/alice@example.com/provider", provisioner_,
+      R"({"type":"openai-compatible","baseURL":"http://llm:1/v1","models":["m"],"apiKey":"k"})");
   EXPECT_EQ(res.status / 100, 2) << Show(res);
   res = Http(server_->port(), "DELETE", "/provision/v1/instances/alice@example.com?purge=true",
              provisioner_);

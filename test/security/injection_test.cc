@@ -16,7 +16,9 @@ namespace {
 using e2e::Http;
 namespace fs = std::filesystem;
 
-bool Refused(int status) { return status == 400 || status == 422; }
+bool Refused(int status) {
+  return status == 400 || status == 422;
+}
 
 std::string Show(const HttpResult& r) {
   return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
@@ -141,13 +143,21 @@ TEST_F(InjectionSecurity, HostileNamesInsideStacksAndSecretsAreRefused) {
   using Edit = std::function<void(json&, const std::string&)>;
   std::vector<std::pair<std::string, Edit>> stack_edits = {
       {"service name",
-       [](json& s, const std::string& b) { s["spec"]["services"][b] = s["spec"]["services"]["router-proxy"]; }},
+       [](json& s, const std::string& b) {
+         s["spec"]["services"][b] = s["spec"]["services"]["router-proxy"];
+       }},
       {"containerName",
-       [](json& s, const std::string& b) { s["spec"]["services"]["router-proxy"]["containerName"] = b; }},
-      {"network key", [](json& s, const std::string& b) { s["spec"]["networks"][b] = json::object(); }},
-      {"network name", [](json& s, const std::string& b) { s["spec"]["networks"]["edge"]["name"] = b; }},
-      {"volume key", [](json& s, const std::string& b) { s["spec"]["volumes"][b] = json::object(); }},
-      {"volume name", [](json& s, const std::string& b) { s["spec"]["volumes"]["data"]["name"] = b; }},
+       [](json& s, const std::string& b) {
+         s["spec"]["services"]["router-proxy"]["containerName"] = b;
+       }},
+      {"network key",
+       [](json& s, const std::string& b) { s["spec"]["networks"][b] = json::object(); }},
+      {"network name",
+       [](json& s, const std::string& b) { s["spec"]["networks"]["edge"]["name"] = b; }},
+      {"volume key",
+       [](json& s, const std::string& b) { s["spec"]["volumes"][b] = json::object(); }},
+      {"volume name",
+       [](json& s, const std::string& b) { s["spec"]["volumes"]["data"]["name"] = b; }},
       {"bind source",
        [](json& s, const std::string& b) {
          s["spec"]["services"]["router-proxy"]["volumes"] = {"./" + b + "/../../../..:/host"};
@@ -156,10 +166,13 @@ TEST_F(InjectionSecurity, HostileNamesInsideStacksAndSecretsAreRefused) {
        [](json& s, const std::string& b) {
          s["spec"]["instanceTemplates"][b] = s["spec"]["instanceTemplates"]["app"];
        }},
-      {"router baseDomain", [](json& s, const std::string& b) { s["spec"]["router"]["baseDomain"] = b; }},
+      {"router baseDomain",
+       [](json& s, const std::string& b) { s["spec"]["router"]["baseDomain"] = b; }},
       {"router service", [](json& s, const std::string& b) { s["spec"]["router"]["service"] = b; }},
       {"env name",
-       [](json& s, const std::string& b) { s["spec"]["services"]["router-proxy"]["env"][b] = "x"; }},
+       [](json& s, const std::string& b) {
+         s["spec"]["services"]["router-proxy"]["env"][b] = "x";
+       }},
       {"secretRef key",
        [](json& s, const std::string& b) {
          s["spec"]["services"]["router-proxy"]["env"]["PASS"]["secretRef"]["key"] = b;
@@ -232,20 +245,21 @@ TEST_F(InjectionSecurity, HostileSlugsAndUsersCreateNoInstanceRouteOrContainer) 
                Body(json{{"user", user}, {"template", "router/" + bad}}));
     EXPECT_TRUE(Refused(res.status)) << "provision template: " << Show(res);
     for (const char* method : {"GET", "DELETE"}) {
-      res = Http(server_->port(), method, "/provision/v1/instances/" + PathEscape(bad),
-                 provisioner_);
+      res =
+          Http(server_->port(), method, "/provision/v1/instances/" + PathEscape(bad), provisioner_);
       EXPECT_TRUE(Refused(res.status) || res.status == 404) << method << " user: " << Show(res);
     }
-    res = Http(server_->port(), "POST",
-               "/provision/v1/instances/" + PathEscape(bad) + "/provider", provisioner_,
+    res = Http(server_->port(), "POST", "/provision/v1/instances/" + PathEscape(bad) + "/provider",
+               provisioner_,
                R"({"type":"openai-compatible","baseURL":"http://x:1/v1","models":["m"]})");
     EXPECT_TRUE(Refused(res.status) || res.status == 404) << "provider of user: " << Show(res);
     // The Instance API, as an admin: the slug, and the user it derives one from.
-    json inst = {{"apiVersion", "berth.dev/v1alpha1"},
-                 {"kind", "Instance"},
-                 {"metadata", {{"name", user}, {"namespace", ns_}}},
-                 {"spec",
-                  {{"user", user}, {"slug", bad}, {"template", {{"stack", "router"}, {"name", "app"}}}}}};
+    json inst = {
+        {"apiVersion", "berth.dev/v1alpha1"},
+        {"kind", "Instance"},
+        {"metadata", {{"name", user}, {"namespace", ns_}}},
+        {"spec",
+         {{"user", user}, {"slug", bad}, {"template", {{"stack", "router"}, {"name", "app"}}}}}};
     res = Admin("POST", instances, Body(inst));
     EXPECT_TRUE(Refused(res.status)) << "Instance slug: " << Show(res);
     inst["spec"].erase("slug");

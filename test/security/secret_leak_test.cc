@@ -37,7 +37,8 @@ class SecretLeakSecurity : public SecurityE2e {
   }
 
   std::string Manifest() const {
-    std::string labels = "{berth.dev/test: \"1\", " + std::string(kSuiteLabel) + ": " + kSuite + "}";
+    std::string labels =
+        "{berth.dev/test: \"1\", " + std::string(kSuiteLabel) + ": " + kSuite + "}";
     return "apiVersion: berth.dev/v1alpha1\nkind: Secret\nmetadata: {name: leak, namespace: " +
            ns_ + "}\nstringData: {password: " + password_ + ", apikey: " + apikey_ +
            "}\n---\n"
@@ -48,25 +49,35 @@ class SecretLeakSecurity : public SecurityE2e {
            "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata: {name: leak, namespace: " +
            ns_ +
            "}\nspec:\n"
-           "  networks:\n    net: {name: " + ns_ + "-leak, labels: " + labels + "}\n"
+           "  networks:\n    net: {name: " +
+           ns_ + "-leak, labels: " + labels +
+           "}\n"
            "  services:\n"
            "    app:\n"
            "      image: berth-test/busybox:1\n"
-           "      containerName: " + ns_ + "-leak-app\n"
+           "      containerName: " +
+           ns_ +
+           "-leak-app\n"
            "      command: [berth-echo, \"8080\"]\n"
            "      networks: [net]\n"
-           "      labels: " + labels + "\n"
+           "      labels: " +
+           labels +
+           "\n"
            "      env:\n"
            "        PASS: {secretRef: {name: leak, key: password}}\n"
            "        KEY: {providerRef: {name: llm}}\n"
            "    dump:\n"
            "      kind: job\n"
            "      image: berth-test/busybox:1\n"
-           "      containerName: " + ns_ + "-leak-dump\n"
+           "      containerName: " +
+           ns_ +
+           "-leak-dump\n"
            "      command: [sh, -c, 'echo start; cat \"$PASS_FILE\"; echo; cat \"$KEY_FILE\"; "
            "echo; echo end; exit 3']\n"
            "      networks: [net]\n"
-           "      labels: " + labels + "\n"
+           "      labels: " +
+           labels +
+           "\n"
            "      env:\n"
            "        PASS: {secretRef: {name: leak, key: password}}\n"
            "        KEY: {providerRef: {name: llm}}\n";
@@ -148,20 +159,20 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
     return j.dump();
   };
   std::vector<std::pair<std::string, HttpResult>> errors = {
-      {"bad base64", Admin("POST", secrets_path, secret_body({{"data", {{"k", password_ + "!"}}}}))},
+      {"bad base64",
+       Admin("POST", secrets_path, secret_body({{"data", {{"k", password_ + "!"}}}}))},
       {"bad key", Admin("POST", secrets_path, secret_body({{"stringData", {{"a b", password_}}}}))},
       {"value of a wrong type",
        Admin("POST", secrets_path, secret_body({{"data", {{"k", {{"v", password_}}}}}}))},
       {"type too long", Admin("POST", secrets_path,
                               secret_body({{"type", std::string(300, 'x') + password_},
                                            {"stringData", {{"k", password_}}}}))},
-      {"existing name",
-       Admin("POST", secrets_path,
-             json{{"apiVersion", "berth.dev/v1alpha1"},
-                  {"kind", "Secret"},
-                  {"metadata", {{"name", "leak"}, {"namespace", ns_}}},
-                  {"stringData", {{"password", password_}}}}
-                 .dump())},
+      {"existing name", Admin("POST", secrets_path,
+                              json{{"apiVersion", "berth.dev/v1alpha1"},
+                                   {"kind", "Secret"},
+                                   {"metadata", {{"name", "leak"}, {"namespace", ns_}}},
+                                   {"stringData", {{"password", password_}}}}
+                                  .dump())},
       {"stale resourceVersion",
        Admin("PUT", secret_path,
              json{{"apiVersion", "berth.dev/v1alpha1"},
@@ -171,9 +182,9 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
                  .dump())},
       {"json-patch test",
        Http(server_->port(), "PATCH", secret_path, server_->token(),
-            json::array({{{"op", "test"}, {"path", "/data/password"}, {"value", password_}},
-                         {{"op", "test"}, {"path", "/data/password"},
-                          {"value", Base64Encode(apikey_)}}})
+            json::array(
+                {{{"op", "test"}, {"path", "/data/password"}, {"value", password_}},
+                 {{"op", "test"}, {"path", "/data/password"}, {"value", Base64Encode(apikey_)}}})
                 .dump(),
             "application/json-patch+json")},
       {"merge patch with a bad key",
@@ -188,18 +199,18 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
                  {"apiKey", portal_key_}}
                 .dump())},
       {"provider of an unknown type",
-       Http(server_->port(), "POST", "/provision/v1/instances/alice@example.com/provider",
-            provisioner_,
-            json{{"type", "nope"}, {"baseURL", "http://x:1"}, {"models", {"m"}}, {"apiKey", apikey_}}
-                .dump())},
+       Http(
+           server_->port(), "POST", "/provision/v1/instances/alice@example.com/provider",
+           provisioner_,
+           json{{"type", "nope"}, {"baseURL", "http://x:1"}, {"models", {"m"}}, {"apiKey", apikey_}}
+               .dump())},
   };
   for (const auto& [what, e] : errors) {
     EXPECT_GE(e.status, 400) << what << ": " << e.body;
     ExpectNoSecret("the error of " + what, e.body);
   }
   // The object a successful write returns, and its dry run.
-  res = Admin("POST", secrets_path,
-              secret_body({{"stringData", {{"k", password_}}}}));
+  res = Admin("POST", secrets_path, secret_body({{"stringData", {{"k", password_}}}}));
   EXPECT_EQ(res.status, 201) << res.body;
   ExpectNoSecret("the created Secret", res.body);
   res = Admin("POST", secrets_path + "?dryRun=All",
@@ -215,8 +226,7 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
   ExpectNoSecret("a patched Secret", res.body);
 
   // The CLI's views.
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"describe", "secret", "leak", "-n", ns_},
            {"describe", "secret/leak", "-n", ns_},
            {"describe", "secrets", "-n", ns_},
@@ -244,8 +254,9 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
   // berth diff of a Secret whose value would change.
   r = server_->Berth({"diff", "-f", "-"},
                      "apiVersion: berth.dev/v1alpha1\nkind: Secret\nmetadata: {name: leak, "
-                     "namespace: " + ns_ + "}\nstringData: {password: " + password_ +
-                         "x, apikey: " + apikey_ + "}\n");
+                     "namespace: " +
+                         ns_ + "}\nstringData: {password: " + password_ + "x, apikey: " + apikey_ +
+                         "}\n");
   ExpectNoSecret("berth diff", r);
 
   // The API's reads.
@@ -259,7 +270,8 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
         std::string(kGroupVersion) + "/namespaces/" + ns_ + "/stacks/leak",
         std::string(kGroupVersion) + "/namespaces/" + ns_ + "/providers",
         std::string(kGroupVersion) + "/namespaces/" + ns_ + "/instances",
-        std::string("/provision/v1/instances"), std::string("/provision/v1/instances/alice@example.com")}) {
+        std::string("/provision/v1/instances"),
+        std::string("/provision/v1/instances/alice@example.com")}) {
     ExpectNoSecret("GET " + path, client.Get(path).body);
     ExpectNoSecret("GET " + path + " as Table",
                    client.Get(path, {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"}).body);
@@ -288,8 +300,7 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
   }
 
   // Last, the whole log of the server (debug level) and its Events.
-  ExpectNoSecret("the Events",
-                 Admin("GET", std::string(kGroupVersion) + "/events").body);
+  ExpectNoSecret("the Events", Admin("GET", std::string(kGroupVersion) + "/events").body);
   ExpectNoSecret("berth serve's log", server_->log());
 }
 

@@ -46,7 +46,9 @@ std::string Printable(const std::string& text) {
   return out;
 }
 
-std::string RandomSecret() { return "berthSecretCanary" + RandomHex(16); }
+std::string RandomSecret() {
+  return "berthSecretCanary" + RandomHex(16);
+}
 
 std::vector<std::string> HostileNames() {
   return {"..",
@@ -111,8 +113,8 @@ void SecurityE2e::StartServer(bool controllers, const std::vector<std::string>& 
   router_port_ = e2e::FreePort();
   server_ = std::make_unique<e2e::StackServer>(dir_.path());
   e2e::StackServer::Options opts;
-  opts.extra_args = {"--no-leader-elect",    "--provision-namespace", ns_, "--provision-template",
-                     "router/app",           "--log-level",           "debug"};
+  opts.extra_args = {"--no-leader-elect", "--provision-namespace", ns_,    "--provision-template",
+                     "router/app",        "--log-level",           "debug"};
   if (!controllers) opts.extra_args.push_back("--no-controllers");
   opts.extra_args.insert(opts.extra_args.end(), extra_args.begin(), extra_args.end());
   if (auto why = server_->Start(opts)) FAIL() << *why;
@@ -181,8 +183,8 @@ std::vector<Resource> SecurityE2e::Resources() {
   for (const json& r : j.value("resources", json::array())) {
     std::string name = r.value("name", "");
     if (name.find('/') != std::string::npos) continue;
-    out.push_back({name, r.value("kind", ""), r.value("namespaced", true),
-                   with_status.count(name) > 0});
+    out.push_back(
+        {name, r.value("kind", ""), r.value("namespaced", true), with_status.count(name) > 0});
   }
   return out;
 }
@@ -191,8 +193,8 @@ std::vector<Call> SecurityE2e::WriteCalls(const std::string& name) {
   std::vector<Call> calls;
   const std::string merge = "application/merge-patch+json";
   for (const Resource& r : Resources()) {
-    std::string coll = std::string(kGroupVersion) + (r.namespaced ? "/namespaces/" + ns_ : "") +
-                       "/" + r.plural;
+    std::string coll =
+        std::string(kGroupVersion) + (r.namespaced ? "/namespaces/" + ns_ : "") + "/" + r.plural;
     std::string obj = coll + "/" + name;
     json meta = {{"name", name}};
     if (r.namespaced) meta["namespace"] = ns_;
@@ -203,7 +205,8 @@ std::vector<Call> SecurityE2e::WriteCalls(const std::string& name) {
     calls.push_back({"PATCH", obj, R"({"metadata":{"labels":{"x":"y"}}})", merge});
     calls.push_back({"PATCH", obj, R"([{"op":"add","path":"/metadata/labels","value":{"x":"y"}}])",
                      "application/json-patch+json"});
-    calls.push_back({"PATCH", obj + "?fieldManager=intruder", body, "application/apply-patch+yaml"});
+    calls.push_back(
+        {"PATCH", obj + "?fieldManager=intruder", body, "application/apply-patch+yaml"});
     calls.push_back({"DELETE", obj, ""});
     calls.push_back({"DELETE", coll, ""});
     calls.push_back({"DELETE", coll + "?labelSelector=x%3Dy", ""});
@@ -220,11 +223,12 @@ std::vector<Call> SecurityE2e::WriteCalls(const std::string& name) {
                    R"({"type":"openai-compatible","baseURL":"http://x:1/v1","models":["m"]})"});
   calls.push_back({"DELETE", "/provision/v1/instances/mallory", ""});
   calls.push_back({"DELETE", "/provision/v1/instances/mallory?purge=true", ""});
-  std::string secret = json{{"apiVersion", "berth.dev/v1alpha1"},
-                            {"kind", "Secret"},
-                            {"metadata", {{"name", name}, {"namespace", ns_}}},
-                            {"stringData", {{"k", "v"}}}}
-                           .dump();
+  std::string secret = json{
+      {"apiVersion", "berth.dev/v1alpha1"},
+      {"kind", "Secret"},
+      {"metadata", {{"name", name}, {"namespace", ns_}}},
+      {"stringData",
+       {{"k", "v"}}}}.dump();
   calls.push_back({"POST", "/preview/v1/namespaces/" + ns_ + "/secrets/" + name, secret});
   std::string provider =
       json{{"apiVersion", "berth.dev/v1alpha1"},

@@ -17,7 +17,9 @@ TEST(GraphTest, SeedOrderPutsDependenciesFirst) {
   StackSpec spec = Parse(testing::ShareStacksSpec());
   EXPECT_TRUE(CheckGraph(spec).ok());
   auto order = TopologicalOrder(spec);
-  auto pos = [&](const std::string& s) { return std::find(order.begin(), order.end(), s) - order.begin(); };
+  auto pos = [&](const std::string& s) {
+    return std::find(order.begin(), order.end(), s) - order.begin();
+  };
   EXPECT_LT(pos("postgres"), pos("pg_init"));
   EXPECT_LT(pos("pg_init"), pos("gpt-load"));
   EXPECT_LT(pos("valkey"), pos("gpt-load"));
@@ -37,8 +39,8 @@ TEST(GraphTest, CycleIsNamed) {
 
 TEST(GraphTest, UnknownAndMismatchedConditions) {
   Json j = testing::ShareStacksSpec();
-  j["services"]["gpt-load"]["dependsOn"] = {{"mysql", "healthy"}, {"playwright", "healthy"},
-                                            {"postgres", "completed"}};
+  j["services"]["gpt-load"]["dependsOn"] = {
+      {"mysql", "healthy"}, {"playwright", "healthy"}, {"postgres", "completed"}};
   Status st = CheckGraph(Parse(j));
   ASSERT_FALSE(st.ok());
   std::vector<std::string> fields;

@@ -108,7 +108,8 @@ TEST_F(PlanTest, FailedJobBlocksDependentsAndRetriesWithBackoff) {
   EXPECT_TRUE(sp.actions.empty());
   EXPECT_NE(sp.message.find("exit code 3"), std::string::npos);
   EXPECT_EQ(p.services["gpt-load"].phase, "Waiting");
-  EXPECT_NE(p.services["gpt-load"].message.find("pg_init to be completed (Failed"), std::string::npos);
+  EXPECT_NE(p.services["gpt-load"].message.find("pg_init to be completed (Failed"),
+            std::string::npos);
   EXPECT_TRUE(p.degraded);
   ASSERT_TRUE(p.requeue_after);
   EXPECT_LE(*p.requeue_after, 5s);

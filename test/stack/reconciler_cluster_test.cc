@@ -48,7 +48,8 @@ class ReconcilerClusterTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     registry_ = std::make_unique<registry::Registry>(*store_, api::Catalog::Builtin());
-    recorder_ = std::make_unique<runtime::EventRecorder>(*registry_, runtime::EventRecorderOptions{});
+    recorder_ =
+        std::make_unique<runtime::EventRecorder>(*registry_, runtime::EventRecorderOptions{});
     ON_CALL(docker_, ListNetworks(_)).WillByDefault(Return(std::vector<docker::NetworkInfo>{}));
     ON_CALL(docker_, ListVolumes(_)).WillByDefault(Return(std::vector<docker::VolumeInfo>{}));
     ON_CALL(docker_, StopContainer(_, _)).WillByDefault(Return(Status::Ok()));
@@ -85,8 +86,9 @@ TEST_F(ReconcilerClusterTest, OrphanCleanupRemovesOnlyThisClustersContainers) {
 
 TEST_F(ReconcilerClusterTest, WithoutClusterIdEveryOrphanGoes) {
   ON_CALL(docker_, ListContainers(_))
-      .WillByDefault(Return(std::vector<docker::ContainerSummary>{
-          Container("a", OwnedLabels("web", "cluster-b")), Container("b", OwnedLabels("web", ""))}));
+      .WillByDefault(Return(
+          std::vector<docker::ContainerSummary>{Container("a", OwnedLabels("web", "cluster-b")),
+                                                Container("b", OwnedLabels("web", ""))}));
   EXPECT_CALL(docker_, RemoveContainer("a", true, false)).WillOnce(Return(Status::Ok()));
   EXPECT_CALL(docker_, RemoveContainer("b", true, false)).WillOnce(Return(Status::Ok()));
   auto r = Reconciler("");

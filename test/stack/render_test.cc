@@ -77,8 +77,9 @@ TEST_F(RenderTest, SecretAsFileNeverInEnvOrHash) {
   EXPECT_TRUE(r->files[0].secret);
   EXPECT_EQ(r->files[0].content, "s3cr3t-value");
   EXPECT_EQ(r->files[0].path, in_.secrets_dir + "/postgres/pg/password");
-  auto mount = std::find_if(r->container.mounts.begin(), r->container.mounts.end(),
-                            [](const docker::Mount& m) { return m.target == "/run/secrets/pg/password"; });
+  auto mount =
+      std::find_if(r->container.mounts.begin(), r->container.mounts.end(),
+                   [](const docker::Mount& m) { return m.target == "/run/secrets/pg/password"; });
   ASSERT_NE(mount, r->container.mounts.end());
   EXPECT_TRUE(mount->read_only);
 }
