@@ -70,10 +70,18 @@ ensure_dockerd() {
 BERTH_CMAKE_ARGS=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
                   -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" -DBERTH_WERROR=ON)
 
-# build [extra cmake args...]: configures once, builds incrementally with ccache.
-build() {
+# ccache_env: the one ccache configuration of every build. Paths under the
+# checkout are hashed relative to it, so a second clone or worktree (a
+# fresh-clone check, a bench tree) reuses what the first one compiled.
+ccache_env() {
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/berth-ccache}
   export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BERTH_ROOT}
+}
+
+# build [extra cmake args...]: configures once, builds incrementally with ccache.
+build() {
+  ccache_env
   if [ ! -f "$BERTH_BUILD/build.ninja" ]; then
     cmake -S "$BERTH_ROOT" -B "$BERTH_BUILD" "${BERTH_CMAKE_ARGS[@]}" "$@" >/dev/null \
       || die "cmake configure failed"
