@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "controllers/common/docker_events.h"
+#include "controllers/gc/service.h"
 #include "controllers/instance/admission.h"
 #include "controllers/instance/provision_api.h"
 #include "controllers/instance/setup.h"
@@ -35,6 +36,7 @@ class ControllersImpl : public Controllers {
         if (manager) manager->Stop();
       }
       if (thread.joinable()) thread.join();
+      if (gc) gc->Stop();
       std::lock_guard lock(mu);
       manager.reset();
       instances.reset();
@@ -57,6 +59,8 @@ class ControllersImpl : public Controllers {
   mutable std::mutex mu;  // guards manager, instances (the pointers) and stopping
   bool stopping = false;
   std::thread thread;
+  // Runs with or without the other controllers: it needs only the store.
+  std::unique_ptr<gc::Collector> gc;
 
  private:
   std::once_flag stopped_;
@@ -125,6 +129,16 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
     return st.ok() ? st : Status::Unavailable("Docker engine unavailable: " + st.message());
   });
   server.SetLogSource(std::make_shared<StackLogs>(registry, docker));
+
+  // The garbage collector deletes the dependents of deleted owners and
+  // completes Foreground deletions. It touches only the store, so an
+  // API-only server (--no-controllers) runs it too: deletion semantics must
+  // not depend on Docker controllers being present.
+  gc::CollectorOptions gopts;
+  gopts.leader_elect = config.leader_elect;
+  gopts.identity = config.identity;
+  gopts.setup.resync_period = config.resync_period;
+  impl->gc = gc::Collector::Start(registry, store, gopts);
   if (!config.run_controllers) return std::unique_ptr<Controllers>(std::move(impl));
 
   runtime::EventRecorderOptions ropts;

@@ -1,7 +1,7 @@
 // The controllers of `berth serve`, wired together: the Docker client, the
 // event recorder, the Manager (leader election on the store), every
-// controller and its admission checks, the Docker event source, the Stack log
-// source and the Docker readiness check of the API server.
+// controller and its admission checks, the garbage collector (its own lease), the Docker event
+// source, the Stack log source and the Docker readiness check of the API server.
 #pragma once
 
 #include <chrono>
@@ -44,7 +44,8 @@ class Controllers {
   virtual bool leading() const = 0;
 };
 
-// Registers admission checks on `registry` and (unless !run_controllers)
+// Registers admission checks on `registry`, starts the garbage collector
+// (controllers/gc; always, it needs no Docker) and (unless !run_controllers)
 // starts the controllers in the background: they begin reconciling once this
 // process holds the leader lock, stop when it loses the lock (e.g. the store
 // was unreachable past the renew deadline) and start again once it holds the

@@ -10,9 +10,16 @@
 //   one means "last write wins". A write that changes nothing is not written
 //   (the resourceVersion stays).
 // - Delete of an object with finalizers sets deletionTimestamp and keeps it;
-//   the write that removes its last finalizer deletes it. Dependents (objects
-//   whose ownerReferences name its uid) are deleted too unless the
-//   propagation policy is Orphan, which removes those ownerReferences.
+//   the write that removes its last finalizer deletes it. The propagation
+//   policy decides what happens to its dependents (objects whose
+//   ownerReferences name its uid), as in Kubernetes: Background (the default)
+//   removes the owner at once and leaves the dependents to the garbage
+//   collector (controllers/gc), which deletes dependents whose owners are
+//   gone; Foreground adds the finalizer kForegroundDeletion, so the owner
+//   stays (with deletionTimestamp) until the garbage collector has deleted
+//   every dependent and removes that finalizer; Orphan removes the
+//   ownerReferences naming the owner from its dependents before the owner
+//   goes. The registry itself never deletes a dependent.
 // - Objects read back carry metadata.resourceVersion = the store revision of
 //   their last write. Secrets are sealed at rest through a Transformer; their
 //   validation errors are scrubbed of values and their last-applied record
@@ -48,6 +55,9 @@ enum class PatchType {
 };
 
 enum class Operation { kCreate, kUpdate, kDelete };
+
+// The finalizer a Foreground delete puts on the owner (the Kubernetes name).
+inline constexpr std::string_view kForegroundDeletion = "foregroundDeletion";
 
 struct WriteOptions {
   bool dry_run = false;       // validate and compute, write nothing
@@ -185,8 +195,8 @@ class Registry {
   Result<Object> Commit(const api::KindInfo& kind, const Stored& cur, Object next, bool dry_run);
   Result<Object> UpdateImpl(Object obj, const WriteOptions& opts, bool status);
   Result<Object> RemoveFromStore(const api::KindInfo& kind, const Stored& cur);
-  // Deletes or orphans objects whose ownerReferences name `owner_uid`.
-  void CascadeDependents(const std::string& owner_uid, const std::string& policy);
+  // Removes the ownerReferences naming `owner_uid` from every object.
+  void OrphanDependents(const std::string& owner_uid);
   std::string NormalizeNs(const api::KindInfo& kind, std::string_view ns) const;
 
   store::Store& store_;

@@ -1,4 +1,4 @@
-// Deletion: finalizers, preconditions and cascading to dependents.
+// Deletion: finalizers, preconditions and the propagation policy.
 #include "operator/common/log.h"
 #include "operator/common/time_format.h"
 #include "operator/registry/registry.h"
@@ -41,14 +41,13 @@ Result<Object> Registry::Delete(std::string_view kind, std::string_view ns, std:
                               ", ResourceVersion in object meta: " + cur.obj.resource_version());
     }
     if (opts.dry_run) return cur.obj;
-    if (policy == "Orphan") CascadeDependents(cur.obj.uid(), "Orphan");
+    if (policy == "Orphan") OrphanDependents(cur.obj.uid());
 
     Object next = cur.obj;
     for (const auto& [k, v] : opts.annotations) next.mutable_metadata()["annotations"][k] = v;
-    if (policy == "Foreground") {
-      // Dependents go first; the owner follows once its other finalizers are done.
-      CascadeDependents(cur.obj.uid(), "Foreground");
-    }
+    // Foreground: the owner stays, marked, until the garbage collector has
+    // seen its dependents gone and removes this finalizer.
+    if (policy == "Foreground") next.AddFinalizer(kForegroundDeletion);
     Result<Object> res = Status::Internal("unreachable");
     if (next.finalizers().empty()) {
       res = RemoveFromStore(*info, Stored{std::move(next), cur.revision});
@@ -74,45 +73,36 @@ Result<Object> Registry::RemoveFromStore(const api::KindInfo& kind, const Stored
   if (!rec.ok()) return rec.status();
   Object gone = cur.obj;
   gone.set_resource_version(std::to_string(rec->mod_revision));
-  CascadeDependents(gone.uid(), "Background");
   return gone;
 }
 
-void Registry::CascadeDependents(const std::string& owner_uid, const std::string& policy) {
+void Registry::OrphanDependents(const std::string& owner_uid) {
   if (owner_uid.empty()) return;
   for (const api::KindInfo& k : catalog_.kinds()) {
     auto list = List(k.kind, "", {});
     if (!list.ok()) {
-      spdlog::warn("cascade from uid {}: listing {} failed: {}", owner_uid, k.plural,
+      spdlog::warn("orphaning the dependents of uid {}: listing {} failed: {}", owner_uid, k.plural,
                    list.status().ToString());
       continue;
     }
     for (const Object& dep : list->items) {
       if (!OwnedBy(dep, owner_uid)) continue;
-      Status st;
-      if (policy == "Orphan") {
-        auto r = Mutate(k.kind, dep.ns(), dep.name(), [&](Object& o) {
-          Json& refs = o.mutable_metadata()["ownerReferences"];
-          Json kept = Json::array();
-          for (const auto& ref : refs) {
-            if (!(ref.is_object() && ref.value("uid", "") == owner_uid)) kept.push_back(ref);
-          }
-          if (kept.empty()) {
-            o.mutable_metadata().erase("ownerReferences");
-          } else {
-            refs = std::move(kept);
-          }
-          return Status::Ok();
-        });
-        st = r.status();
-      } else {
-        DeleteOptions dopts;
-        dopts.propagation_policy = policy;
-        st = Delete(k.kind, dep.ns(), dep.name(), dopts).status();
-      }
-      if (!st.ok() && st.code() != Code::kNotFound) {
-        spdlog::warn("cascade from uid {} to {}: {}", owner_uid, dep.ref().ToString(),
-                     st.ToString());
+      auto r = Mutate(k.kind, dep.ns(), dep.name(), [&](Object& o) {
+        Json& refs = o.mutable_metadata()["ownerReferences"];
+        Json kept = Json::array();
+        for (const auto& ref : refs) {
+          if (!(ref.is_object() && ref.value("uid", "") == owner_uid)) kept.push_back(ref);
+        }
+        if (kept.empty()) {
+          o.mutable_metadata().erase("ownerReferences");
+        } else {
+          refs = std::move(kept);
+        }
+        return Status::Ok();
+      });
+      if (!r.ok() && r.status().code() != Code::kNotFound) {
+        spdlog::warn("orphaning {} (owner uid {}): {}", dep.ref().ToString(), owner_uid,
+                     r.status().ToString());
       }
     }
   }

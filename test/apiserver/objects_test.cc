@@ -281,32 +281,6 @@ TEST_F(ObjectsTest, FinalizersHoldDeletion) {
   EXPECT_EQ(Admin().Get(Path("held")).code, 404);
 }
 
-TEST_F(ObjectsTest, PropagationOrphanVsBackground) {
-  auto owner = Create(StackJson("owner"));
-  ASSERT_EQ(owner.code, 201);
-  std::string uid = owner.json()["metadata"]["uid"];
-  auto dependent = [&](const std::string& name) {
-    Json d = StackJson(name);
-    d["metadata"]["ownerReferences"] = {
-        {{"apiVersion", "berth.dev/v1alpha1"}, {"kind", "Stack"}, {"name", "owner"}, {"uid", uid}}};
-    ASSERT_EQ(Create(d).code, 201);
-  };
-  dependent("dep1");
-  auto orphan = Admin().Delete(Path("owner"), R"({"propagationPolicy":"Orphan"})");
-  ASSERT_EQ(orphan.code, 200) << orphan.body;
-  auto kept = Admin().Get(Path("dep1"));
-  ASSERT_EQ(kept.code, 200);
-  EXPECT_FALSE(kept.json()["metadata"].contains("ownerReferences"));
-
-  owner = Create(StackJson("owner"));
-  uid = owner.json()["metadata"]["uid"];
-  dependent("dep2");
-  auto bg = Admin().Delete(Path("owner") + "?propagationPolicy=Background");
-  ASSERT_EQ(bg.code, 200) << bg.body;
-  EXPECT_EQ(Admin().Get(Path("dep2")).code, 404);
-  EXPECT_EQ(Admin().Delete(Path("dep1"), R"({"propagationPolicy":"Sideways"})").code, 422);
-}
-
 TEST_F(ObjectsTest, DeletePreconditions) {
   auto c = Create(StackJson("p"));
   std::string rv = c.json()["metadata"]["resourceVersion"];

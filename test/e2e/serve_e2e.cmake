@@ -22,3 +22,11 @@ add_dependencies(kubectl_test serve_runner)
 if(TARGET berth)
   add_dependencies(kubectl_test berth)
 endif()
+
+# Deletion propagation (the garbage collector) across two servers on one store.
+berth_test(gc_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/gc_e2e_test.cc
+           LIBS berth_serve_e2e_support berth_store_testing LABELS e2e)
+add_dependencies(gc_e2e_test serve_runner)
+if(TARGET berth)
+  add_dependencies(gc_e2e_test berth)
+endif()
