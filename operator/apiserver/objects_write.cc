@@ -123,10 +123,12 @@ Response ServePatch(const Context& ctx, const Request& req, const ResourcePath& 
   }
   auto opts = WriteOptionsOf(req);
   if (!opts.ok()) return ErrorResponse(opts.status());
+  bool created = false;
   auto res = ctx.registry.Patch(path.kind->kind, path.ns, path.name, type, req.body,
-                                path.subresource == "status", *opts);
+                                path.subresource == "status", *opts, &created);
   if (!res.ok()) return ErrorResponse(res.status(), SubjectOf(path));
-  return JsonResponse(200, ForCaller(req, *res));
+  // An apply that created the object answers 201 Created, as Kubernetes does.
+  return JsonResponse(created ? 201 : 200, ForCaller(req, *res));
 }
 
 Response ServeDelete(const Context& ctx, const Request& req, const ResourcePath& path) {

@@ -151,9 +151,11 @@ class Registry {
   Result<Object> Update(Object obj, const WriteOptions& opts = {});
   Result<Object> UpdateStatus(Object obj, const WriteOptions& opts = {});
   // Patches the main resource (spec/metadata) or, with `status`, the status.
+  // An apply patch of a missing object creates it; `created`, when given, is
+  // set to whether this call did.
   Result<Object> Patch(std::string_view kind, std::string_view ns, std::string_view name,
                        PatchType type, std::string_view body, bool status,
-                       const WriteOptions& opts = {});
+                       const WriteOptions& opts = {}, bool* created = nullptr);
   Result<Object> Delete(std::string_view kind, std::string_view ns, std::string_view name,
                         const DeleteOptions& opts = {});
   Result<Object> Get(std::string_view kind, std::string_view ns, std::string_view name);

@@ -32,8 +32,9 @@ Json ForLastApplied(Json manifest, std::string_view kind) {
 
 Result<Object> Registry::Patch(std::string_view kind, std::string_view ns, std::string_view name,
                                PatchType type, std::string_view body, bool status,
-                               const WriteOptions& opts) {
+                               const WriteOptions& opts, bool* created) {
   BERTH_ASSIGN_OR_RETURN(const api::KindInfo* info, Kind(kind));
+  if (created != nullptr) *created = false;
   Json patch;
   if (type == PatchType::kApply) {
     auto parsed = api::ParseYaml(body);
@@ -53,9 +54,10 @@ Result<Object> Registry::Patch(std::string_view kind, std::string_view ns, std::
             ForLastApplied(patch, info->kind).dump();
         if (obj.name().empty()) obj.set_name(name);
         if (info->namespaced && obj.ns().empty()) obj.set_ns(NormalizeNs(*info, ns));
-        auto created = Create(std::move(obj), opts);
-        if (!created.ok() && created.status().code() == Code::kAlreadyExists) continue;
-        return created;
+        auto made = Create(std::move(obj), opts);
+        if (!made.ok() && made.status().code() == Code::kAlreadyExists) continue;
+        if (made.ok() && created != nullptr) *created = true;
+        return made;
       }
       return cur.status();
     }

@@ -173,17 +173,23 @@ TEST_F(ObjectsTest, ApplyPatchCreatesThenRemovesDroppedFields) {
   std::string v1 =
       "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata:\n  name: app\n"
       "  labels: {a: '1', b: '2'}\nspec:\n  services:\n    web:\n      image: busybox:1\n";
-  auto c = Admin().Patch(Path("app") + "?fieldManager=test&force=true", v1,
-                         "application/apply-patch+yaml");
-  ASSERT_EQ(c.code, 200) << c.body;
+  // A dry run that would create answers 201 as well, and creates nothing.
+  auto dry = Admin().Patch(Path("app") + "?dryRun=All", v1, "application/apply-patch+yaml");
+  EXPECT_EQ(dry.code, 201) << dry.body;
+  EXPECT_EQ(Admin().Get(Path("app")).code, 404);
+  // The apply that creates the object answers 201 Created, as Kubernetes does.
+  auto c = Admin().Patch(Path("app"), v1, "application/apply-patch+yaml");
+  ASSERT_EQ(c.code, 201) << c.body;
   EXPECT_EQ(c.json()["metadata"]["labels"]["b"], "2");
   std::string v2 =
       "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata:\n  name: app\n"
       "  labels: {a: '1'}\nspec:\n  services:\n    web:\n      image: busybox:2\n";
-  auto u = Admin().Patch(Path("app") + "?fieldManager=test", v2, "application/apply-patch+yaml");
+  auto u = Admin().Patch(Path("app"), v2, "application/apply-patch+yaml");
   ASSERT_EQ(u.code, 200) << u.body;
   EXPECT_FALSE(u.json()["metadata"]["labels"].contains("b"));
   EXPECT_EQ(u.json()["spec"]["services"]["web"]["image"], "busybox:2");
+  auto same = Admin().Patch(Path("app"), v2, "application/apply-patch+yaml");
+  EXPECT_EQ(same.code, 200) << same.body;
 }
 
 TEST_F(ObjectsTest, LabelSelectorsAllOperators) {
