@@ -20,7 +20,6 @@ apiserver::Response PreviewApi::Handle(const apiserver::Request& req) {
   apiserver::ErrorSubject subject{s[5], s[4], "berth.dev"};
   registry::WriteOptions opts;
   opts.dry_run = true;
-  opts.field_manager = req.Query("fieldManager", "berth");
   auto merged =
       registry_.Patch(kind, s[3], s[5], registry::PatchType::kApply, req.body, false, opts);
   if (!merged.ok()) return apiserver::ErrorResponse(merged.status(), subject);

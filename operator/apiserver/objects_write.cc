@@ -48,10 +48,12 @@ Status MatchUrl(Json& body, const ResourcePath& path, bool check_name) {
   return Status::Ok();
 }
 
+// fieldManager and force (server-side apply) are accepted and ignored: apply
+// is a three-way merge with the berth.dev/last-applied record of the object,
+// which has no field managers and so no ownership conflicts (docs/api.md).
 Result<registry::WriteOptions> WriteOptionsOf(const Request& req) {
   registry::WriteOptions opts;
   BERTH_ASSIGN_OR_RETURN(opts.dry_run, DryRun(req));
-  opts.field_manager = req.Query("fieldManager");
   return opts;
 }
 

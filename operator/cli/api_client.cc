@@ -11,8 +11,6 @@ using api::Json;
 
 void WriteQuery(const WriteOptions& o, HttpRequest* r) {
   if (o.dry_run) r->query.emplace_back("dryRun", "All");
-  if (!o.field_manager.empty()) r->query.emplace_back("fieldManager", o.field_manager);
-  if (o.force) r->query.emplace_back("force", "true");
 }
 
 Code CodeForReason(std::string_view reason, long http_status) {

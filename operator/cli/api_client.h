@@ -63,9 +63,7 @@ struct ObjectList {
 };
 
 struct WriteOptions {
-  bool dry_run = false;       // ?dryRun=All
-  std::string field_manager;  // ?fieldManager=
-  bool force = false;         // ?force=true (server-side apply conflicts)
+  bool dry_run = false;  // ?dryRun=All
 };
 
 enum class PatchType { kMerge, kJson, kApply };

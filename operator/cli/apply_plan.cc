@@ -111,11 +111,9 @@ Result<api::Object> WriteItem(ApiClient& client, const PlanItem& item,
                               const WriteSettings& settings, bool dry_run) {
   WriteOptions o;
   o.dry_run = dry_run;
-  o.field_manager = settings.field_manager;
   if (settings.mode == WriteMode::kCreate) {
     return client.Create(*item.kind, item.ns, item.object, o);
   }
-  o.force = settings.force_conflicts;
   // JSON is YAML: the apply-patch body is the manifest object as JSON.
   return client.Patch(*item.kind, item.ns, item.object.name(), PatchType::kApply,
                       item.object.json().dump(), o);

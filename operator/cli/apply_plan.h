@@ -52,11 +52,11 @@ enum class WriteMode { kApply, kCreate };
 
 struct WriteSettings {
   WriteMode mode = WriteMode::kApply;
-  std::string field_manager = "berth";
-  bool force_conflicts = false;
 };
 
-// Writes one item (server-side apply, or POST), for real or as a dry run.
+// Writes one item (an apply patch, or POST), for real or as a dry run. The
+// apply patch is a three-way merge on the server with the manifest the
+// previous apply recorded (berth.dev/last-applied).
 Result<api::Object> WriteItem(ApiClient& client, const PlanItem& item,
                               const WriteSettings& settings, bool dry_run);
 

@@ -1,9 +1,10 @@
 // berth apply -f FILE|DIR|- [-R] [--dry-run=none|client|server] [--prune -l SEL]
 //
 // Validates every object (locally, then by a server dry run) and writes none
-// if any is invalid; then writes each with server-side apply and reports
-// created / configured / unchanged; --prune deletes what the manifests no
-// longer contain.
+// if any is invalid; then writes each as an apply patch (the server merges it
+// three-way with the manifest the previous apply recorded in the object's
+// berth.dev/last-applied annotation) and reports created / configured /
+// unchanged; --prune deletes what the manifests no longer contain.
 #include <map>
 #include <memory>
 #include <set>
@@ -21,8 +22,8 @@ struct ApplyFlags {
   std::string dry_run = "none";
   bool prune = false;
   std::string selector;
-  std::string field_manager = "berth";
-  bool force_conflicts = false;
+  std::string field_manager;     // accepted and ignored (see RegisterApply)
+  bool force_conflicts = false;  // accepted and ignored
 };
 
 std::string Suffix(const std::string& dry_run) {
@@ -97,7 +98,7 @@ Status RunApply(Context& ctx, const ApplyFlags& f) {
     return Status::Ok();
   }
 
-  WriteSettings ws{WriteMode::kApply, f.field_manager, f.force_conflicts};
+  WriteSettings ws{WriteMode::kApply};
   BERTH_ASSIGN_OR_RETURN(ApiClient * client, ctx.client());
   BERTH_RETURN_IF_ERROR(FetchLive(*client, items, &errors));
   BERTH_RETURN_IF_ERROR(ServerDryRun(*client, items, ws, &errors));
@@ -155,10 +156,15 @@ void RegisterApply(CLI::App& app, Context& ctx) {
   sub->add_flag("--prune", f->prune,
                 "delete objects of the applied kinds that match -l but are not in the manifests");
   sub->add_option("-l,--selector", f->selector, "label selector for --prune");
-  sub->add_option("--field-manager", f->field_manager, "field manager name for server-side apply")
-      ->capture_default_str();
+  // kubectl's server-side apply flags, accepted so scripts written for
+  // kubectl run unchanged. They change nothing: apply merges three-way with
+  // the manifest the previous apply recorded on the object, whoever applied
+  // it, so there are no field managers and no conflicts to force.
+  sub->add_option("--field-manager", f->field_manager,
+                  "accepted for kubectl compatibility and ignored: berth has no field managers");
   sub->add_flag("--force-conflicts", f->force_conflicts,
-                "take over fields owned by another field manager");
+                "accepted for kubectl compatibility and ignored: berth's apply has no field "
+                "ownership conflicts");
   OnRun(sub, ctx, [&ctx, f] { return RunApply(ctx, *f); });
 }
 

@@ -15,7 +15,7 @@ struct CreateFlags {
   std::vector<std::string> files;
   bool recursive = false;
   std::string dry_run = "none";
-  std::string field_manager = "berth";
+  std::string field_manager;  // accepted and ignored: berth has no field managers
 };
 
 Status RunCreate(Context& ctx, const CreateFlags& f) {
@@ -26,7 +26,7 @@ Status RunCreate(Context& ctx, const CreateFlags& f) {
   NamespaceChoice choice{ns, !ctx.flags.connection.ns.empty()};
   std::vector<PlanItem> items =
       PrepareItems(ctx.catalog(), m.objects, choice, /*validate=*/true, &errors);
-  WriteSettings ws{WriteMode::kCreate, f.field_manager, false};
+  WriteSettings ws{WriteMode::kCreate};
   if (f.dry_run != "client") {
     BERTH_ASSIGN_OR_RETURN(ApiClient * client, ctx.client());
     BERTH_RETURN_IF_ERROR(ServerDryRun(*client, items, ws, &errors));
@@ -72,7 +72,8 @@ void RegisterCreate(CLI::App& app, Context& ctx) {
   sub->add_option("--dry-run", f->dry_run, "none, client or server")
       ->check(CLI::IsMember({"none", "client", "server"}))
       ->capture_default_str();
-  sub->add_option("--field-manager", f->field_manager, "field manager name")->capture_default_str();
+  sub->add_option("--field-manager", f->field_manager,
+                  "accepted for kubectl compatibility and ignored: berth has no field managers");
   OnRun(sub, ctx, [&ctx, f] { return RunCreate(ctx, *f); });
 }
 

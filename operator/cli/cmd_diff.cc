@@ -16,7 +16,7 @@ namespace {
 struct DiffFlags {
   std::vector<std::string> files;
   bool recursive = false;
-  std::string field_manager = "berth";
+  std::string field_manager;  // accepted and ignored: berth has no field managers
 };
 
 std::string FileName(const PlanItem& it) {
@@ -37,7 +37,7 @@ Status RunDiff(Context& ctx, const DiffFlags& f) {
       PrepareItems(ctx.catalog(), m.objects, choice, /*validate=*/true, &errors);
   BERTH_ASSIGN_OR_RETURN(ApiClient * client, ctx.client());
   BERTH_RETURN_IF_ERROR(FetchLive(*client, items, &errors));
-  WriteSettings ws{WriteMode::kApply, f.field_manager, false};
+  WriteSettings ws{WriteMode::kApply};
   BERTH_RETURN_IF_ERROR(ServerDryRun(*client, items, ws, &errors));
   if (!errors.empty()) {
     for (const auto& e : errors) PrintError(ctx, e);
@@ -77,7 +77,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       ->allow_extra_args(false)
       ->required();
   sub->add_flag("-R,--recursive", f->recursive, "read directories recursively");
-  sub->add_option("--field-manager", f->field_manager, "field manager name")->capture_default_str();
+  sub->add_option("--field-manager", f->field_manager,
+                  "accepted for kubectl compatibility and ignored: berth has no field managers");
   OnRun(sub, ctx, [&ctx, f] { return RunDiff(ctx, *f); });
 }
 

@@ -17,7 +17,6 @@ Result<std::vector<DiffSection>> RenderedConfigs(ApiClient& client, const PlanIt
   r.method = "POST";
   r.path = "/preview/v1/namespaces/" + item.ns + "/" +
            (kind == "Provider" ? "providers" : "secrets") + "/" + item.object.name();
-  r.query = {{"fieldManager", "berth"}};
   r.body = item.object.json().dump();
   r.content_type = "application/json";
   BERTH_ASSIGN_OR_RETURN(HttpResponse resp, client.Raw(r));

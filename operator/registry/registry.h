@@ -50,8 +50,10 @@ using api::Object;
 enum class PatchType {
   kMerge,  // application/merge-patch+json
   kJson,   // application/json-patch+json
-  kApply,  // application/apply-patch+yaml: create, or three-way merge with the
-           // manifest last applied by the same field manager
+  kApply,  // application/apply-patch+yaml: create, or a three-way merge of the
+           // manifest with the one the previous apply recorded in the
+           // berth.dev/last-applied annotation (one record per object,
+           // whoever applied it: there are no field managers)
 };
 
 enum class Operation { kCreate, kUpdate, kDelete };
@@ -60,8 +62,7 @@ enum class Operation { kCreate, kUpdate, kDelete };
 inline constexpr std::string_view kForegroundDeletion = "foregroundDeletion";
 
 struct WriteOptions {
-  bool dry_run = false;       // validate and compute, write nothing
-  std::string field_manager;  // for kApply; "berth" when empty
+  bool dry_run = false;  // validate and compute, write nothing
 };
 
 struct DeleteOptions {

@@ -192,6 +192,25 @@ TEST_F(ObjectsTest, ApplyPatchCreatesThenRemovesDroppedFields) {
   EXPECT_EQ(same.code, 200) << same.body;
 }
 
+TEST_F(ObjectsTest, ApplyHasOneLastAppliedRecordWhateverTheFieldManager) {
+  // fieldManager and force are accepted and change nothing: the second
+  // apply, by another "manager", still merges with what the first recorded,
+  // so the label the first applied and the second dropped goes away.
+  std::string v1 =
+      "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata:\n  name: app\n"
+      "  labels: {a: '1', b: '2'}\nspec:\n  services:\n    web:\n      image: busybox:1\n";
+  auto c = Admin().Patch(Path("app") + "?fieldManager=alice&force=true", v1,
+                         "application/apply-patch+yaml");
+  ASSERT_EQ(c.code, 201) << c.body;
+  std::string v2 =
+      "apiVersion: berth.dev/v1alpha1\nkind: Stack\nmetadata:\n  name: app\n"
+      "  labels: {a: '1'}\nspec:\n  services:\n    web:\n      image: busybox:2\n";
+  auto u = Admin().Patch(Path("app") + "?fieldManager=bob", v2, "application/apply-patch+yaml");
+  ASSERT_EQ(u.code, 200) << u.body;
+  EXPECT_FALSE(u.json()["metadata"]["labels"].contains("b")) << u.body;
+  EXPECT_FALSE(u.json()["metadata"].contains("managedFields"));
+}
+
 TEST_F(ObjectsTest, LabelSelectorsAllOperators) {
   auto make = [&](const std::string& name, Json labels) {
     Json s = StackJson(name);

@@ -122,12 +122,11 @@ TEST(ApiClientTest, ApplyPatchSendsContentTypeAndQuery) {
   HttpApiClient c(std::move(t), "");
   WriteOptions w;
   w.dry_run = true;
-  w.field_manager = "berth";
   auto r = c.Patch(Kind("stack"), "default", "web", PatchType::kApply, "{}", w);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(tp->seen[0].method, "PATCH");
   EXPECT_EQ(tp->seen[0].content_type, "application/apply-patch+yaml");
-  EXPECT_EQ(Query(tp->seen[0]), "dryRun=All&fieldManager=berth&");
+  EXPECT_EQ(Query(tp->seen[0]), "dryRun=All&");
 }
 
 TEST(ApiClientTest, WatchSplitsLinesAcrossChunksAndStopsOnError) {

@@ -118,7 +118,7 @@ TEST_F(RendererTest, PreviewShowsRenderedChangesWithKeysRedacted) {
   MustApply(kStack);
   auto proposed = registry_->Patch("Provider", "default", "a", registry::PatchType::kApply,
                                    ProviderYaml("a", "https://a-new.example/v1", "ka"), false,
-                                   {.dry_run = true, .field_manager = ""});
+                                   {.dry_run = true});
   ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
   auto items = PreviewChange(*registry_, *proposed);
   ASSERT_TRUE(items.ok()) << items.status().ToString();
@@ -137,9 +137,9 @@ TEST_F(RendererTest, PreviewShowsRenderedChangesWithKeysRedacted) {
 
 TEST_F(RendererTest, PreviewOfAKeySecretShowsTheKeyChangeAsAMarkerChange) {
   MustApply(kStack);
-  auto proposed = registry_->Patch("Secret", "default", "kc", registry::PatchType::kApply,
-                                   SecretYaml("kc", "apiKey", "sk-cccc-NEW"), false,
-                                   {.dry_run = true, .field_manager = ""});
+  auto proposed =
+      registry_->Patch("Secret", "default", "kc", registry::PatchType::kApply,
+                       SecretYaml("kc", "apiKey", "sk-cccc-NEW"), false, {.dry_run = true});
   ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
   auto items = PreviewChange(*registry_, *proposed);
   ASSERT_TRUE(items.ok()) << items.status().ToString();
