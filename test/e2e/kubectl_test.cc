@@ -10,6 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 #include "test/e2e/serve_e2e_support.h"
 
@@ -185,42 +187,103 @@ TEST_P(KubectlTest, GetApplyReapplyDelete) {
   EXPECT_EQ(env_.Client(admin_).Get(std::string(kStacks) + "/web").code, 404);
 }
 
+// The lines of a `kubectl get -w -o custom-columns=...` output, split into
+// whitespace-separated cells (the header included).
+std::vector<std::vector<std::string>> Rows(const std::string& out) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    for (std::string c; cells >> c;) row.push_back(c);
+    if (!row.empty()) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+long long Number(const std::string& s) {
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  return end != s.c_str() && *end == '\0' ? v : -1;
+}
+
 TEST_P(KubectlTest, WatchSeesAChangeMadeElsewhere) {
+  // The change the watch must see is made with `berth apply`.
+  if (!UsingRealBerth()) {
+    BERTH_E2E_SKIP_OR_FAIL(
+        "no berth binary for `berth apply` (set BERTH_BIN or build bin/berth); "
+        "the server under test is " +
+        ServerBinary());
+  }
   ASSERT_EQ(Kubectl({"apply", "-f", Manifest("web-v1.yaml", kV1)}).exit_code, 0);
-  auto watch = Process::Start(Argv({"get", "stacks", "-w"}), env_.dir() + "/watch.out",
+  // Two watches: one printing the image and resourceVersion of every event
+  // (kubectl asks for objects), one with the default columns (kubectl asks
+  // for Table rows, the server's other watch encoding).
+  auto columns =
+      Process::Start(Argv({"get", "stacks", "-w", "-o",
+                           "custom-columns=NAME:.metadata.name,IMAGE:.spec.services.web.image,"
+                           "RV:.metadata.resourceVersion"}),
+                     env_.dir() + "/watch-columns.out", {{"HOME", env_.dir()}});
+  auto table = Process::Start(Argv({"get", "stacks", "-w"}), env_.dir() + "/watch-table.out",
                               {{"HOME", env_.dir()}});
-  ASSERT_TRUE(watch);
-  auto wait_for = [&](const std::string& text) {
+  ASSERT_TRUE(columns && table);
+  auto eventually = [](const std::function<bool()>& cond) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (watch->Output().find(text) != std::string::npos) return true;
+      if (cond()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return false;
+    return cond();
   };
-  ASSERT_TRUE(wait_for("web")) << watch->Output();
-  // Make sure the watch request itself is open before changing anything.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (env_.Client("").Get("/metrics").body.find("berth_apiserver_open_watches 1") ==
-             std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (UsingRealBerth()) {  // the change comes from `berth apply`
-    auto applied =
-        RunCommand({ServerBinary(), "apply", "-f", Manifest("web-v2.yaml", kV2), "--server",
-                    env_.url(), "--token", admin_, "--certificate-authority", env_.ca_file()});
-    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
-  }
-  // And a status change through the API, which the READY/STATUS columns show.
+  auto wait_for = [&](Process& p, const std::function<bool(const std::string&)>& seen) {
+    return eventually([&] { return seen(p.Output()); });
+  };
+  auto contains = [](const std::string& text) {
+    return [text](const std::string& out) { return out.find(text) != std::string::npos; };
+  };
+  // The listed state first: web at busybox:1.
+  long long listed_rv = -1;
+  ASSERT_TRUE(wait_for(*columns, [&](const std::string& out) {
+    for (const auto& row : Rows(out)) {
+      if (row.size() == 3 && row[0] == "web" && row[1] == "busybox:1") listed_rv = Number(row[2]);
+    }
+    return listed_rv > 0;
+  })) << columns->Output();
+  ASSERT_TRUE(wait_for(*table, contains("web"))) << table->Output();
+  // Both watch requests must be open before anything changes, or a change
+  // could fall between kubectl's list and its watch.
+  bool open = eventually([&] {
+    return env_.Client("").Get("/metrics").body.find("berth_apiserver_open_watches 2") !=
+           std::string::npos;
+  });
+  ASSERT_TRUE(open) << "kubectl's watches did not open:\n"
+                    << env_.Client("").Get("/metrics").body << columns->Output() << table->Output();
+
+  auto applied =
+      RunCommand({ServerBinary(), "apply", "-f", Manifest("web-v2.yaml", kV2), "--server",
+                  env_.url(), "--token", admin_, "--certificate-authority", env_.ca_file()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_NE(applied.out.find("stack.berth.dev/web configured"), std::string::npos) << applied.out;
+  // kubectl's own watch output shows the new image, at a newer resourceVersion.
+  long long changed_rv = -1;
+  EXPECT_TRUE(wait_for(*columns,
+                       [&](const std::string& out) {
+                         for (const auto& row : Rows(out)) {
+                           if (row.size() == 3 && row[0] == "web" && row[1] == "busybox:2")
+                             changed_rv = Number(row[2]);
+                         }
+                         return changed_rv > listed_rv;
+                       }))
+      << "the watch did not see `berth apply`:\n"
+      << columns->Output();
+
+  // A status change through the API, which the default READY/STATUS columns show.
   auto st = env_.Client(admin_).Patch(std::string(kStacks) + "/web/status",
                                       R"({"status":{"ready":"1/1","phase":"Ready"}})");
   ASSERT_EQ(st.code, 200) << st.body;
-  EXPECT_TRUE(wait_for("Ready")) << watch->Output();
-  watch->Stop(SIGTERM);
-  if (UsingRealBerth()) {
-    EXPECT_EQ(GetWeb()["spec"]["services"]["web"]["image"], "busybox:2");
-  }
+  EXPECT_TRUE(wait_for(*table, contains("Ready"))) << table->Output();
+  columns->Stop(SIGTERM);
+  table->Stop(SIGTERM);
 }
 
 TEST_P(KubectlTest, ErrorsReachTheUser) {
