@@ -3,6 +3,8 @@
 // paths a user meets.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "test/e2e/cli_e2e_support.h"
@@ -287,7 +289,7 @@ TEST_P(CliE2eTest, PruneRemovesWhatLeftTheManifests) {
   EXPECT_EQ(Berth({"get", "stacks", "-o", "name"}).out, "stack.berth.dev/a\n");
 }
 
-TEST_P(CliE2eTest, DiscoveryVersionExplainEventsLogs) {
+TEST_P(CliE2eTest, DiscoveryVersionExplainLogs) {
   RunResult r = Berth({"api-resources"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "NAME");
@@ -300,11 +302,125 @@ TEST_P(CliE2eTest, DiscoveryVersionExplainEventsLogs) {
   r = Berth({"explain", "stack.spec.services.healthcheck"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "FIELDS:");
-  r = Berth({"events", "-A"});
-  EXPECT_EQ(r.code, 0) << r.err;
   r = Berth({"logs", "stack/nope", "web"});
   EXPECT_EQ(r.code, 1);
   EXPECT_HAS(r.err, "error: ");
+}
+
+// RFC 3339 (UTC, seconds) of now minus `minutes`.
+std::string MinutesAgo(int minutes) {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() -
+                                                       std::chrono::minutes(minutes));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Where `needle` is in `haystack`; npos fails the test.
+size_t At(const std::string& haystack, const std::string& needle) {
+  size_t at = haystack.find(needle);
+  EXPECT_NE(at, std::string::npos) << "missing \"" << needle << "\" in:\n" << haystack;
+  return at;
+}
+
+TEST_P(CliE2eTest, EventsAboutObjectsAreListedAndDescribedNewestLast) {
+  ASSERT_EQ(
+      Berth({"apply", "-f", "-"}, StackDoc("web", "nginx:1") + "---\n" + StackDoc("api", "nginx:1"))
+          .code,
+      0);
+  std::string web_uid = GetJson("stack/web")["metadata"]["uid"];
+  // Events as the controllers write them (runtime::EventRecorder), posted
+  // out of time order: the order shown must come from their times.
+  auto post = [&](const std::string& ns, const std::string& name, const std::string& about,
+                  const std::string& type, const std::string& reason, const std::string& note,
+                  int minutes_ago) {
+    json ev = {{"apiVersion", "berth.dev/v1alpha1"},
+               {"kind", "Event"},
+               {"metadata", {{"name", name}, {"namespace", ns}}},
+               {"regarding",
+                {{"apiVersion", "berth.dev/v1alpha1"},
+                 {"kind", "Stack"},
+                 {"namespace", ns},
+                 {"name", about}}},
+               {"type", type},
+               {"reason", reason},
+               {"note", note},
+               {"action", "Reconcile"},
+               {"reportingController", "berth.dev/stack-controller"},
+               {"reportingInstance", "e2e"},
+               {"eventTime", MinutesAgo(minutes_ago)}};
+    if (about == "web" && ns == "default") ev["regarding"]["uid"] = web_uid;
+    HttpResult r =
+        Http(env_->port(), "POST", "/apis/berth.dev/v1alpha1/namespaces/" + ns + "/events",
+             env_->admin_token(), ev.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  post("default", "web.unhealthy", "web", "Warning", "Unhealthy", "health check failed: exit 1", 2);
+  post("default", "web.created", "web", "Normal", "ContainerCreated", "created container web-web-1",
+       10);
+  post("default", "api.created", "api", "Normal", "ContainerCreated", "created container api-web-1",
+       5);
+  post("team", "web.failed", "web", "Warning", "JobFailed", "job pg_init exited 3", 1);
+
+  // This namespace: every event, oldest first, with reason, object and message.
+  RunResult r = Berth({"events"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')).find("LAST SEEN"), 0u) << r.out;
+  EXPECT_HAS(r.out, "REASON");
+  EXPECT_HAS(r.out, "MESSAGE");
+  size_t web_created = At(r.out, "created container web-web-1");
+  size_t api_created = At(r.out, "created container api-web-1");
+  size_t unhealthy = At(r.out, "health check failed: exit 1");
+  EXPECT_LT(web_created, api_created) << r.out;
+  EXPECT_LT(api_created, unhealthy) << r.out;
+  EXPECT_HAS(r.out, "Unhealthy");
+  EXPECT_HAS(r.out, "ContainerCreated");
+  EXPECT_HAS(r.out, "stack/api");
+  EXPECT_HAS(r.out, "stack/web");
+  EXPECT_EQ(r.out.find("job pg_init exited 3"), std::string::npos) << "another namespace's";
+
+  // Every namespace: with a NAMESPACE column, the team event newest and last.
+  r = Berth({"events", "-A"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("NAMESPACE"), 0u) << r.out;
+  size_t team = At(r.out, "job pg_init exited 3");
+  EXPECT_LT(At(r.out, "health check failed: exit 1"), team) << r.out;
+  EXPECT_HAS(r.out, "\nteam ");
+  EXPECT_HAS(r.out, "JobFailed");
+
+  // One object: its events only.
+  r = Berth({"events", "--for", "stack/web"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_LT(At(r.out, "created container web-web-1"), At(r.out, "health check failed: exit 1"))
+      << r.out;
+  EXPECT_EQ(r.out.find("created container api-web-1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("job pg_init exited 3"), std::string::npos) << r.out;
+  r = Berth({"events", "--types", "Warning"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "health check failed: exit 1");
+  EXPECT_EQ(r.out.find("created container"), std::string::npos) << r.out;
+
+  // describe: the object's events, oldest first, with reason, reporter and
+  // message, and nobody else's.
+  r = Berth({"describe", "stack", "web"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  size_t events = At(r.out, "Events:");
+  size_t created = At(r.out, "created container web-web-1");
+  size_t failing = At(r.out, "health check failed: exit 1");
+  EXPECT_LT(events, created) << r.out;
+  EXPECT_LT(created, failing) << r.out;
+  EXPECT_HAS(r.out.substr(events), "ContainerCreated");
+  EXPECT_HAS(r.out.substr(events), "Unhealthy");
+  EXPECT_HAS(r.out.substr(events), "Warning");
+  EXPECT_HAS(r.out.substr(events), "berth.dev/stack-controller");
+  EXPECT_EQ(r.out.find("created container api-web-1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("job pg_init exited 3"), std::string::npos) << r.out;
+  r = Berth({"describe", "stack", "api"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "created container api-web-1");
+  EXPECT_EQ(r.out.find("health check failed"), std::string::npos) << r.out;
 }
 
 std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
