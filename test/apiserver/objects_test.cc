@@ -145,6 +145,36 @@ TEST_F(ObjectsTest, StatusSubresourceKeepsSpecAndStatusApart) {
   EXPECT_EQ(Admin().Get(Path("web")).json()["metadata"]["generation"], 2);
 }
 
+TEST_F(ObjectsTest, GenerationRisesOnlyWithTheSpec) {
+  ASSERT_EQ(Create(StackJson("web")).code, 201);
+  auto generation = [&] { return Admin().Get(Path("web")).json()["metadata"]["generation"]; };
+  // Labels only (a full PUT), then annotations only (a merge patch): the
+  // writes land (new resourceVersions), the generation stays.
+  Json obj = Admin().Get(Path("web")).json();
+  std::string rv = obj["metadata"]["resourceVersion"];
+  obj["metadata"]["labels"] = {{"tier", "front"}};
+  auto labels = Admin().Put(Path("web"), obj);
+  ASSERT_EQ(labels.code, 200) << labels.body;
+  EXPECT_NE(labels.json()["metadata"]["resourceVersion"], rv);
+  EXPECT_EQ(labels.json()["metadata"]["labels"]["tier"], "front");
+  EXPECT_EQ(generation(), 1);
+  auto annotations = Admin().Patch(Path("web"), R"({"metadata":{"annotations":{"note":"hello"}}})");
+  ASSERT_EQ(annotations.code, 200) << annotations.body;
+  EXPECT_EQ(annotations.json()["metadata"]["annotations"]["note"], "hello");
+  EXPECT_NE(annotations.json()["metadata"]["resourceVersion"],
+            labels.json()["metadata"]["resourceVersion"]);
+  EXPECT_EQ(generation(), 1);
+  // A spec change raises it, once per change.
+  auto spec = Admin().Patch(Path("web"), R"({"spec":{"services":{"web":{"image":"busybox:2"}}}})");
+  ASSERT_EQ(spec.code, 200) << spec.body;
+  EXPECT_EQ(spec.json()["metadata"]["generation"], 2);
+  auto both = Admin().Patch(
+      Path("web"),
+      R"({"metadata":{"labels":{"tier":"back"}},"spec":{"services":{"web":{"image":"busybox:3"}}}})");
+  ASSERT_EQ(both.code, 200) << both.body;
+  EXPECT_EQ(generation(), 3);
+}
+
 TEST_F(ObjectsTest, Patches) {
   ASSERT_EQ(Create(StackJson("web")).code, 201);
   auto merge = Admin().Patch(Path("web"), R"({"metadata":{"labels":{"tier":"front"}}})");
