@@ -32,3 +32,12 @@ foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_ma
     add_dependencies(${t} berth)
   endif()
 endforeach()
+# imagePullSecrets against Debian's docker-registry on 127.0.0.1 (its own
+# free port, its own image name).
+berth_test(stack_registry_e2e_test
+           SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_registry_e2e_test.cc
+                   ${PROJECT_SOURCE_DIR}/test/docker/local_registry.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+if(TARGET berth)
+  add_dependencies(stack_registry_e2e_test berth)
+endif()
