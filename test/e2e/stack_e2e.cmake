@@ -41,3 +41,10 @@ berth_test(stack_registry_e2e_test
 if(TARGET berth)
   add_dependencies(stack_registry_e2e_test berth)
 endif()
+# Apply-time validation of bad Stacks through `berth apply` and a real
+# `berth serve` (no containers but one small Stack on a free port).
+berth_test(stack_admission_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_admission_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+if(TARGET berth)
+  add_dependencies(stack_admission_e2e_test berth)
+endif()
