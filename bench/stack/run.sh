@@ -37,6 +37,9 @@ bench_wait_for_tests
 
 MANIFEST=$BERTH_ROOT/manifests/test/share-stacks.yaml
 COMPOSE=$BERTH_ROOT/bench/stack/share-stacks.compose.yml
+# The ratio compares equal work only if compose runs what berth runs.
+"$BERTH_ROOT/bench/stack/compose_matches.py" "$MANIFEST" "$COMPOSE" >&2 \
+  || die "$COMPOSE differs from $MANIFEST (see above)"
 STACK=share-stacks
 OWNER=Stack/default/$STACK
 NAMES=(share_postgres share_pg_init share_valkey share_rabbitmq share_gptload share_litellm
@@ -238,7 +241,7 @@ block=$(cat <<EOF
 
 Measured $(bench_now) on $(bench_machine), docker-compose ${compose_version}, load average $(bench_load), by \`bench/stack/run.sh\`. The machine is shared with other builds, so absolute times vary between runs; both runners were measured in the same run, alternately.
 
-The stack is \`manifests/test/share-stacks.yaml\`: 10 services (real PostgreSQL 15 and Redis 7, a pg_init job running psql, 7 berth-echo stand-ins), health checks every 1 s, the seed's health-gated order (postgres → pg_init → valkey → gpt-load/litellm/searxng → firecrawl). The compose file \`bench/stack/share-stacks.compose.yml\` has the same images, commands, health checks and \`depends_on\` conditions. Clean slate (no containers, volumes or server state) before every run.
+The stack is \`manifests/test/share-stacks.yaml\`: 10 services (real PostgreSQL 15 and Redis 7, a pg_init job running psql, 7 berth-echo stand-ins), health checks every 2 s with 10 s timeouts (\`timeout 8\` probes), the seed's health-gated order (postgres → pg_init → valkey → gpt-load/litellm/searxng → firecrawl). The compose file \`bench/stack/share-stacks.compose.yml\` has the same services in the same order with the same images, commands, health checks and \`depends_on\` conditions (\`bench/stack/compose_matches.py\` checks it before every run). Clean slate (no containers, volumes or server state) before every run.
 
 | from a clean slate (s) | $(seq -s ' | ' 1 "$RUNS" | sed 's/[0-9]\+/run &/g') | median |
 |---|$(printf -- '---:|%.0s' $(seq 1 "$RUNS"))---:|

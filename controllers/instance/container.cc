@@ -2,6 +2,7 @@
 // provider config, and the container itself (create, start, recreate).
 #include "controllers/instance/reconciler.h"
 #include "controllers/instance/reconciler_internal.h"
+#include "controllers/stack/pull_auth.h"
 #include "operator/api/labels.h"
 #include "operator/common/log.h"
 
@@ -68,17 +69,21 @@ Status InstanceReconciler::StopAndRemove(const std::string& id) {
   return Status::Ok();
 }
 
-Status InstanceReconciler::EnsureImage(const api::Object& inst, const std::string& image) {
+Status InstanceReconciler::EnsureImage(const api::Object& inst, const std::string& image,
+                                       const std::vector<std::string>& pull_secrets) {
   auto img = docker_.InspectImage(image);
   if (img.ok()) return Status::Ok();
   if (img.status().code() != Code::kNotFound) return img.status();
+  stack::PullCredentials creds =
+      stack::FindPullCredentials(registry_, inst.ns(), pull_secrets, image);
   events_.Record(inst, EventType::kNormal, "Pulling", "Pull", "pulling image " + image);
   Status st = docker_.PullImage(
-      image, nullptr, [](const docker::PullProgress&) {}, opts_.pull_timeout);
+      image, creds.auth ? &*creds.auth : nullptr, [](const docker::PullProgress&) {},
+      opts_.pull_timeout);
   if (!st.ok()) {
-    events_.Record(inst, EventType::kWarning, "PullFailed", "Pull",
-                   "pulling image " + image + " failed: " + st.message());
-    return st.Prefixed("pull " + image);
+    Status err = stack::PullError(image, creds, st);
+    events_.Record(inst, EventType::kWarning, "PullFailed", "Pull", err.message());
+    return err;
   }
   events_.Record(inst, EventType::kNormal, "Pulled", "Pull", "pulled image " + image);
   return Status::Ok();
@@ -147,7 +152,7 @@ Status InstanceReconciler::EnsureContainer(const api::Object& inst, const Desire
     }
     return net.status();
   }
-  BERTH_RETURN_IF_ERROR(EnsureImage(inst, spec.image));
+  BERTH_RETURN_IF_ERROR(EnsureImage(inst, spec.image, d.tmpl->image_pull_secrets));
   BERTH_RETURN_IF_ERROR(WriteFiles(d, r));
   auto id = docker_.CreateContainer(spec);
   if (!id.ok() && id.status().code() == Code::kConflict) {

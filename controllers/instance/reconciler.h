@@ -74,7 +74,9 @@ class InstanceReconciler : public runtime::Reconciler {
   // container fields; `created` when it was (re)created by this call.
   Status EnsureContainer(const api::Object& inst, const Desired& d, const RenderedInstance& r,
                          Observation* o, bool* created);
-  Status EnsureImage(const api::Object& inst, const std::string& image);
+  // Pulls `image` when missing, with the Stack's imagePullSecrets (stack/pull_auth.h).
+  Status EnsureImage(const api::Object& inst, const std::string& image,
+                     const std::vector<std::string>& pull_secrets);
   Status WriteFiles(const Desired& d, const RenderedInstance& r);
   // Writes (or removes) config.json; true when its content changed.
   Result<bool> WriteConfig(const Desired& d);

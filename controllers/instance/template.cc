@@ -38,6 +38,7 @@ Result<InstanceTemplate> ParseTemplate(const stack::StackSpec& spec, const std::
 
   InstanceTemplate out;
   out.name = name;
+  out.image_pull_secrets = spec.image_pull_secrets;
   stack::ServiceSpec& s = out.service;
   s.name = name;
   s.image = Str(t, "image");

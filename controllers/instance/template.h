@@ -20,6 +20,8 @@ struct InstanceTemplate {
   std::string data_path = "/data";
   std::string config_path = "/app/config/config.json";
   std::string route_config;  // extra nginx directives for the route's location
+  // The Stack's spec.imagePullSecrets, for pulling `service.image`.
+  std::vector<std::string> image_pull_secrets;
 };
 
 // spec.instanceTemplates[name] of a Stack. NotFound when the Stack has no

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "controllers/stack/pull_auth.h"
 #include "controllers/stack/reconciler.h"
 #include "controllers/stack/reconciler_internal.h"
 #include "operator/api/labels.h"
@@ -62,7 +63,8 @@ Status StackReconciler::RemoveContainer(const std::string& id, std::chrono::seco
   return Status::Ok();
 }
 
-Status StackReconciler::EnsureImage(const api::Object& stack, const ServiceSpec& svc) {
+Status StackReconciler::EnsureImage(const api::Object& stack, const StackSpec& spec,
+                                    const ServiceSpec& svc) {
   if (svc.pull_policy != "Always") {
     auto img = docker_.InspectImage(svc.image);
     if (img.ok()) return Status::Ok();
@@ -72,25 +74,35 @@ Status StackReconciler::EnsureImage(const api::Object& stack, const ServiceSpec&
                               " is not present and imagePullPolicy is Never");
     }
   }
-  events_.Record(stack, EventType::kNormal, "Pulling", "Pull", "pulling image " + svc.image);
+  PullCredentials creds =
+      FindPullCredentials(registry_, stack.ns(), spec.image_pull_secrets, svc.image);
+  events_.Record(stack, EventType::kNormal, "Pulling", "Pull",
+                 "pulling image " + svc.image +
+                     (creds.auth ? " with credentials from Secret " + creds.secret : ""));
+  std::string digest;
+  int layers = 0;
   Status st = docker_.PullImage(
-      svc.image, nullptr,
+      svc.image, creds.auth ? &*creds.auth : nullptr,
       [&](const docker::PullProgress& p) {
         spdlog::debug("pull {}: {} {}", svc.image, p.id, p.status);
+        if (StartsWith(p.status, "Digest: ")) digest = p.status.substr(8);
+        if (p.status == "Pull complete") ++layers;
       },
       opts_.pull_timeout);
   if (!st.ok()) {
-    events_.Record(stack, EventType::kWarning, "PullFailed", "Pull",
-                   "pulling image " + svc.image + " failed: " + st.message());
-    return st.Prefixed("pull " + svc.image);
+    Status err = PullError(svc.image, creds, st);
+    events_.Record(stack, EventType::kWarning, "PullFailed", "Pull", err.message());
+    return err;
   }
-  events_.Record(stack, EventType::kNormal, "Pulled", "Pull", "pulled image " + svc.image);
+  events_.Record(stack, EventType::kNormal, "Pulled", "Pull",
+                 "pulled image " + svc.image + " (" + std::to_string(layers) + " new layer" +
+                     (layers == 1 ? "" : "s") + (digest.empty() ? "" : ", " + digest) + ")");
   return Status::Ok();
 }
 
-Status StackReconciler::CreateService(const api::Object& stack, const ServiceSpec& svc,
-                                      const Action& action, const RenderedService& rendered,
-                                      const std::string& hash) {
+Status StackReconciler::CreateService(const api::Object& stack, const StackSpec& stack_spec,
+                                      const ServiceSpec& svc, const Action& action,
+                                      const RenderedService& rendered, const std::string& hash) {
   auto grace = std::chrono::duration_cast<std::chrono::seconds>(svc.stop_grace);
   for (const std::string& id : action.remove_first)
     BERTH_RETURN_IF_ERROR(RemoveContainer(id, grace));
@@ -102,7 +114,7 @@ Status StackReconciler::CreateService(const api::Object& stack, const ServiceSpe
                     "writing " + (f.secret ? std::string("a secret file") : f.path) + " failed");
   }
   for (const std::string& dir : rendered.bind_dirs) BERTH_RETURN_IF_ERROR(fs_.MakeDirs(dir, 0755));
-  BERTH_RETURN_IF_ERROR(EnsureImage(stack, svc));
+  BERTH_RETURN_IF_ERROR(EnsureImage(stack, stack_spec, svc));
 
   docker::ContainerSpec spec = rendered.container;
   spec.labels[labels::kSpecHash] = hash;
@@ -239,7 +251,7 @@ StackReconciler::Outcome StackReconciler::Execute(
             }
             break;
           case Action::Type::kCreateContainer:
-            st = CreateService(stack, svc, a, rendered.at(name), hashes.at(name));
+            st = CreateService(stack, spec, svc, a, rendered.at(name), hashes.at(name));
             break;
           case Action::Type::kStartContainer:
             st = docker_.StartContainer(a.id);

@@ -100,9 +100,12 @@ class StackReconciler : public runtime::Reconciler {
                   const std::map<std::string, std::string>& hashes,
                   const std::map<std::string, std::string>& network_names,
                   const std::map<std::string, std::string>& volume_names);
-  Status CreateService(const api::Object& stack, const ServiceSpec& svc, const Action& action,
-                       const RenderedService& rendered, const std::string& hash);
-  Status EnsureImage(const api::Object& stack, const ServiceSpec& svc);
+  Status CreateService(const api::Object& stack, const StackSpec& spec, const ServiceSpec& svc,
+                       const Action& action, const RenderedService& rendered,
+                       const std::string& hash);
+  // Pulls svc.image when its imagePullPolicy asks, with the credentials of
+  // spec.imagePullSecrets (pull_auth.h); Pulling / Pulled / PullFailed Events.
+  Status EnsureImage(const api::Object& stack, const StackSpec& spec, const ServiceSpec& svc);
   Status RemoveContainer(const std::string& id, std::chrono::seconds grace);
 
   registry::Registry& registry_;

@@ -2,6 +2,7 @@
 // config files, read through the registry into RenderInputs.
 #include <set>
 
+#include "controllers/stack/pull_auth.h"
 #include "controllers/stack/reconciler.h"
 #include "controllers/stack/reconciler_internal.h"
 #include "operator/common/strings.h"
@@ -11,26 +12,6 @@ namespace {
 
 std::string Version(const api::Object& obj) {
   return obj.uid() + "/" + std::to_string(obj.generation());
-}
-
-// Decoded data of a Secret; BadRequest-free: undecodable keys are skipped and
-// reported by the missing-key error at render time.
-std::map<std::string, std::string> SecretData(const api::Object& secret) {
-  std::map<std::string, std::string> out;
-  const api::Json& data = secret.json().value("data", api::Json::object());
-  if (data.is_object()) {
-    for (const auto& [k, v] : data.items()) {
-      std::string decoded;
-      if (v.is_string() && Base64Decode(v.get<std::string>(), &decoded)) out[k] = decoded;
-    }
-  }
-  const api::Json& sdata = secret.json().value("stringData", api::Json::object());
-  if (sdata.is_object()) {
-    for (const auto& [k, v] : sdata.items()) {
-      if (v.is_string()) out[k] = v.get<std::string>();
-    }
-  }
-  return out;
 }
 
 }  // namespace

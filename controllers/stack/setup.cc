@@ -55,6 +55,13 @@ runtime::EventHandler RequeueUsers(
 }  // namespace
 
 bool ReferencesSecret(const api::Object& stack, const std::string& name) {
+  // A pull Secret: a pull that failed for want of it is retried at once.
+  const api::Json& pull = stack.spec().value("imagePullSecrets", api::Json::array());
+  if (pull.is_array()) {
+    for (const api::Json& ref : pull) {
+      if (ref.is_object() && ref.value("name", "") == name) return true;
+    }
+  }
   return AnyEnv(stack, [&](const api::Json& v) {
     return v.is_object() && v.contains("secretRef") && v["secretRef"].value("name", "") == name;
   });

@@ -30,8 +30,8 @@ struct StackController {
 };
 StackController AddStackController(runtime::Manager& manager, const StackControllerSetup& setup);
 
-// True when the Stack spec references the Secret / Provider `name` (env refs,
-// provider-rendered configs count for Providers).
+// True when the Stack spec references the Secret / Provider `name` (env refs;
+// imagePullSecrets count for Secrets, provider-rendered configs for Providers).
 bool ReferencesSecret(const api::Object& stack, const std::string& name);
 bool ReferencesProvider(const api::Object& stack, const std::string& name);
 

@@ -292,6 +292,16 @@ Result<StackSpec> ParseStackSpec(const Json& spec) {
     out.router = rs;
   }
   if (auto t = spec.find("instanceTemplates"); t != spec.end()) out.instance_templates = *t;
+  if (auto ps = spec.find("imagePullSecrets"); ps != spec.end() && ps->is_array()) {
+    for (size_t i = 0; i < ps->size(); ++i) {
+      std::string name = Str((*ps)[i], "name");
+      if (name.empty()) {
+        errs.Add("spec.imagePullSecrets[" + std::to_string(i) + "].name", "Required value");
+      } else {
+        out.image_pull_secrets.push_back(std::move(name));
+      }
+    }
+  }
   BERTH_RETURN_IF_ERROR(errs.ToStatus());
   return out;
 }

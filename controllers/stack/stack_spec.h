@@ -123,6 +123,9 @@ struct StackSpec {
   std::map<std::string, VolumeDecl> volumes;
   std::optional<RouterSpec> router;
   Json instance_templates;  // raw; the Instance controller parses its own part
+  // Secrets with registry credentials for pulls (pull_auth.h), in order; for
+  // every service and Instance template.
+  std::vector<std::string> image_pull_secrets;
 };
 
 // Parses a Stack spec. Errors are Invalid with field paths under "spec.".

@@ -1,5 +1,7 @@
 #include "controllers/stack/status.h"
 
+#include <algorithm>
+
 #include "operator/api/meta.h"
 #include "operator/common/time_format.h"
 
@@ -55,17 +57,31 @@ Json BuildStatus(const StatusInput& in) {
   Json prev_services = status.value("services", Json::object());
 
   Json services = Json::object();
-  std::vector<std::string> failed, unhealthy, waiting;
-  bool job_failed = false;
+  std::vector<std::string> failed, unhealthy, waiting, failed_jobs;
+  bool job_failed = false, job_retrying = false;
   for (const std::string& name : plan.order) {
     auto sp = plan.services.find(name);
     if (sp == plan.services.end()) continue;
     Json prev = prev_services.contains(name) ? prev_services[name] : Json();
-    Json s = ServiceStatus(name, in.spec->services.at(name), sp->second, wave, prev);
+    const ServiceSpec& svc = in.spec->services.at(name);
+    Json s = ServiceStatus(name, svc, sp->second, wave, prev);
     std::string phase = s["phase"];
+    bool is_job = svc.kind == ServiceKind::kJob;
+    if (is_job && phase == "Failed" && !wave.errors.count(name) && sp->second.exit_code != 0) {
+      // When this wave starts the retry, attempts already counts it.
+      bool retry_now =
+          std::any_of(sp->second.actions.begin(), sp->second.actions.end(),
+                      [](const Action& a) { return a.type == Action::Type::kCreateContainer; });
+      failed_jobs.push_back("job " + name + " failed (attempt " +
+                            std::to_string(sp->second.attempts - (retry_now ? 1 : 0)) +
+                            "): " + s.value("lastError", sp->second.message));
+    } else if (is_job && (phase == "Starting" || phase == "Running") && sp->second.attempts > 1 &&
+               prev.is_object() && prev.value("specHash", "") == sp->second.hash) {
+      job_retrying = true;  // a retry of a failed run of the same spec, not finished yet
+    }
     if (phase == "Failed" || (phase == "Pending" && sp->second.degraded)) {
       failed.push_back(name + ": " + s.value("lastError", s.value("message", phase)));
-      job_failed |= in.spec->services.at(name).kind == ServiceKind::kJob;
+      job_failed |= is_job;
     } else if (sp->second.health == "unhealthy") {
       unhealthy.push_back(name);
     } else if (!sp->second.ready) {
@@ -122,6 +138,21 @@ Json BuildStatus(const StatusInput& in) {
   for (const auto& u : unhealthy) why.push_back(u + " is unhealthy");
   api::SetCondition(
       status, {"Degraded", degraded ? "True" : "False", reason, join(why), in.generation}, in.now);
+  // Failed: a job's last run for its current spec exited non-zero. It stays
+  // True while that job is retried (and a retry runs) and turns False when the
+  // job completes or its spec changes.
+  const Json* was_failed = api::FindCondition(in.previous, "Failed");
+  if (!failed_jobs.empty()) {
+    api::SetCondition(status, {"Failed", "True", "JobFailed", join(failed_jobs), in.generation},
+                      in.now);
+  } else if (job_retrying && was_failed && was_failed->value("status", "") == "True") {
+    api::SetCondition(status,
+                      {"Failed", "True", was_failed->value("reason", "JobFailed"),
+                       was_failed->value("message", ""), in.generation},
+                      in.now);
+  } else {
+    api::SetCondition(status, {"Failed", "False", "NoJobFailed", "", in.generation}, in.now);
+  }
   status["phase"] = in.deleting   ? "Deleting"
                     : ready       ? "Ready"
                     : degraded    ? "Degraded"

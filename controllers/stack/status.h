@@ -1,6 +1,7 @@
 // The Stack status berth writes after each reconcile: per-service phase,
-// container, health, restarts, errors; conditions Ready, Progressing and
-// Degraded with observedGeneration. Pure.
+// container, health, restarts, errors; conditions Ready, Progressing,
+// Degraded and Failed (a job's last run exited non-zero: its exit code and
+// log tail) with observedGeneration. Pure.
 #pragma once
 
 #include <chrono>

@@ -2,23 +2,15 @@
 // htpasswd auth. The test pushes a local image into it with the docker CLI (a
 // throwaway DOCKER_CONFIG keeps the user's credentials untouched), removes the
 // local tag and pulls it back through DockerClient.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "operator/common/strings.h"
 #include "test/docker/docker_fixture.h"
-
-extern char** environ;
+#include "test/docker/local_registry.h"
 
 namespace berth::testing {
 namespace {
@@ -26,100 +18,13 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool Listening(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
-// A docker-registry process on 127.0.0.1:<free port>, storage in a temp dir.
-class Registry {
- public:
-  ~Registry() { Stop(); }
-
-  // Empty string on success, else why it could not start.
-  std::string Start(const std::string& htpasswd_file) {
-    dir_ = std::filesystem::temp_directory_path() / ("berth-registry-" + RandomHex(4));
-    std::filesystem::create_directories(dir_ / "data");
-    port_ = FreePort();
-    std::ofstream cfg(dir_ / "config.yml");
-    cfg << "version: 0.1\n"
-        << "log: {level: warn}\n"
-        << "storage: {filesystem: {rootdirectory: " << (dir_ / "data").string()
-        << "}, delete: {enabled: true}}\n"
-        << "http: {addr: 127.0.0.1:" << port_ << "}\n";
-    if (!htpasswd_file.empty()) {
-      cfg << "auth: {htpasswd: {realm: berth-test, path: " << htpasswd_file << "}}\n";
-    }
-    cfg.close();
-    std::string log = (dir_ / "registry.log").string();
-    std::string config = (dir_ / "config.yml").string();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    std::string bin = "/usr/bin/docker-registry", serve = "serve";
-    char* argv[] = {bin.data(), serve.data(), config.data(), nullptr};
-    int rc = posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      pid_ = -1;
-      return "cannot run " + bin;
-    }
-    if (!WaitFor([&] { return Listening(port_); }, 30s)) return "registry did not listen: " + Log();
-    return "";
-  }
-
-  void Stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-      dir_.clear();
-    }
-  }
-
-  std::string Log() const {
-    std::ifstream in(dir_ / "registry.log");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-  const std::filesystem::path& dir() const { return dir_; }
-
- private:
-  std::filesystem::path dir_;
-  int port_ = 0;
-  pid_t pid_ = -1;
-};
-
 class DockerPull : public DockerTest {
  protected:
   void SetUp() override {
     DockerTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     std::string missing;
-    if (access("/usr/bin/docker-registry", X_OK) != 0) missing = "docker-registry";
+    if (access(kDockerRegistryBin, X_OK) != 0) missing = "docker-registry";
     if (RunCommand("docker version --format '{{.Client.Version}}'").exit_code != 0) {
       missing = "the docker CLI";
     }
@@ -156,7 +61,7 @@ class DockerPull : public DockerTest {
     return ref;
   }
 
-  Registry registry_;
+  LocalRegistry registry_;
   std::filesystem::path docker_config_;
   std::vector<std::string> refs_;
 };

@@ -10,6 +10,10 @@ target_link_libraries(berth_stack_e2e_support PUBLIC berth_docker berth_api bert
 berth_test(stack_share_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_share_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_share_stacks
            WEIGHT 2 COST 150)
+berth_test(stack_share_network_e2e_test
+           SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_share_network_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_share_stacks
+           WEIGHT 2 COST 150)
 # skills-registry (port 8000, its container names) and the leader hand-over
 # (its own small Stacks, no published ports).
 berth_test(stack_volumes_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_volumes_e2e_test.cc
@@ -26,9 +30,25 @@ berth_test(stack_manifests_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_mani
 berth_test(stack_provider_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_provider_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e
            RESOURCE_LOCK "berth_share_stacks;berth_skills_registry" WEIGHT 2 COST 100)
-foreach(t stack_share_e2e_test stack_volumes_e2e_test stack_ha_e2e_test stack_manifests_e2e_test
-          stack_provider_e2e_test)
+foreach(t stack_share_e2e_test stack_share_network_e2e_test stack_volumes_e2e_test
+          stack_ha_e2e_test stack_manifests_e2e_test stack_provider_e2e_test)
   if(TARGET berth)
     add_dependencies(${t} berth)
   endif()
 endforeach()
+# imagePullSecrets against Debian's docker-registry on 127.0.0.1 (its own
+# free port, its own image name).
+berth_test(stack_registry_e2e_test
+           SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_registry_e2e_test.cc
+                   ${PROJECT_SOURCE_DIR}/test/docker/local_registry.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+if(TARGET berth)
+  add_dependencies(stack_registry_e2e_test berth)
+endif()
+# Apply-time validation of bad Stacks through `berth apply` and a real
+# `berth serve` (no containers but one small Stack on a free port).
+berth_test(stack_admission_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_admission_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e)
+if(TARGET berth)
+  add_dependencies(stack_admission_e2e_test berth)
+endif()

@@ -42,6 +42,36 @@ TEST(ValidateTest, GatewayLoopIsRefused) {
   EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
 }
 
+// Seed 000: "do not point LiteLLM's MCP server URL at http://share_litellm:4000".
+TEST(ValidateTest, LiteLlmMcpServerAtLiteLlmItselfIsRefused) {
+  Json j = testing::ShareStacksSpec();
+  auto config = [](const std::string& url) {
+    return "mcp_servers:\n  playwright:\n    url: http://share_playwright:7070/mcp\n"
+           "  loop:\n    url: " +
+           url + "\n    transport: http\n";
+  };
+  j["services"]["litellm"] = api::Json::parse(R"({
+    "image": "berth-test/busybox:1", "containerName": "share_litellm",
+    "networks": ["panel"], "ports": ["127.0.0.1:4000:4000"],
+    "configFiles": [{"path": "/app/config.yaml", "content": ""}]})");
+  for (const char* url : {"http://share_litellm:4000", "http://share_litellm:4000/mcp",
+                          "http://litellm:4000/sse", "http://SHARE_LITELLM:4000/"}) {
+    j["services"]["litellm"]["configFiles"][0]["content"] = config(url);
+    Status st = ValidateStack(kRef, Parse(j), {});
+    ASSERT_FALSE(st.ok()) << url;
+    EXPECT_EQ(Fields(st), std::vector<std::string>{"spec.services.litellm.configFiles[0].content"})
+        << url;
+    EXPECT_NE(st.causes()[0].message.find("points back at service \"litellm\""), std::string::npos)
+        << st.causes()[0].message;
+  }
+  // MCP servers elsewhere (the seed's playwright) and LiteLLM's other ports are fine.
+  j["services"]["litellm"]["configFiles"][0]["content"] =
+      config("http://share_playwright:7070/sse");
+  EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
+  j["services"]["litellm"]["configFiles"][0]["content"] = config("http://share_litellm:9090/m");
+  EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
+}
+
 TEST(ValidateTest, DuplicateHostPorts) {
   Json j = testing::ShareStacksSpec();
   j["services"]["playwright"]["ports"] = {"3001:7070"};  // 0.0.0.0:3001 clashes with 127.0.0.1:3001
