@@ -26,7 +26,7 @@ struct RenderInput {
       env;  // spec.env: added to, and overriding, the template's
   InstanceDirs dirs;
   // Secret and Provider values the env references resolve to (secrets,
-  // secret_versions, providers, provider_versions); the rest is filled in.
+  // providers); the rest is filled in.
   stack::RenderInputs refs;
 };
 

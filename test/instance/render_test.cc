@@ -30,7 +30,6 @@ class InstanceRenderTest : public ::testing::Test {
     in_.router = &router_;
     in_.dirs = DirsFor("/var/lib/berth", "beaver", "alice");
     in_.refs.secrets[{"beaver", "token"}] = "t0ken-value";
-    in_.refs.secret_versions["beaver"] = "uid/1";
   }
   stack::StackSpec spec_;
   InstanceTemplate tmpl_;
@@ -99,16 +98,17 @@ TEST_F(InstanceRenderTest, ContainerHasLabelsMountsEnvNetworkAndHealth) {
   EXPECT_TRUE(r->files[0].path.starts_with(in_.dirs.secrets + "/"));
 }
 
-TEST_F(InstanceRenderTest, HashFollowsTheSpecAndNotTheSecretValue) {
+TEST_F(InstanceRenderTest, HashFollowsTheSpecAndTheValuesTheContainerReceives) {
   std::string h = RenderInstance(in_)->hash;
   EXPECT_EQ(RenderInstance(in_)->hash, h);
-  // A new value under the same Secret version: the container stays.
-  in_.refs.secrets[{"beaver", "token"}] = "rotated";
+  // Another key of the Secret: nothing the container reads, it stays.
+  in_.refs.secrets[{"beaver", "other"}] = "unrelated";
   EXPECT_EQ(RenderInstance(in_)->hash, h);
-  // A new Secret version: recreate (env secrets are read at start).
-  in_.refs.secret_versions["beaver"] = "uid/2";
+  // A new value of the key it reads: recreate (secrets are read at start).
+  in_.refs.secrets[{"beaver", "token"}] = "rotated";
   std::string h2 = RenderInstance(in_)->hash;
   EXPECT_NE(h2, h);
+  EXPECT_EQ(h2.find("rotated"), std::string::npos);
   // The Instance's own env overrides the template's.
   in_.env["MODE"] = stack::EnvSource{stack::EnvSource::Type::kLiteral, "prod", "", "", false};
   auto r = RenderInstance(in_);
