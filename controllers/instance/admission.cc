@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "controllers/instance/self_address.h"
 #include "controllers/instance/slug.h"
 #include "controllers/instance/template.h"
 #include "controllers/router/nginx_conf.h"
@@ -154,6 +155,24 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
                                "\" is forbidden: exceeded quota: instances, requested: 1, used: " +
                                std::to_string(others->items.size()) +
                                ", limited: " + std::to_string(quota));
+    }
+  }
+
+  // A Provider pointing back at this Instance would have it call itself.
+  std::string provider = spec.value("provider", "");
+  bool provider_changed = create || old->spec().value("provider", "") != provider ||
+                          TemplateKey(old->spec()) != TemplateKey(spec);
+  if (!provider.empty() && provider_changed) {
+    auto p = registry_.Get("Provider", obj.ns(), provider);
+    if (!p.ok() && p.status().code() != Code::kNotFound) return p.status();
+    if (p.ok() && p->spec().is_object()) {
+      std::string base_url = p->spec().value("baseURL", "");
+      if (auto self = InstanceSelf(registry_, obj)) {
+        if (std::string why = InstanceLoopMessage(*self, obj, provider, base_url); !why.empty()) {
+          return Status::Invalid("Instance " + obj.name() + " is invalid",
+                                 {{"spec.provider", why, "FieldValueInvalid"}});
+        }
+      }
     }
   }
 

@@ -10,6 +10,10 @@
 //   taken), so that bob.smith and bob_smith can both be provisioned.
 // - spec.template: the Stack must exist, have a router and the named
 //   instanceTemplates entry (checked on create and when the template changes).
+// - spec.provider: a Provider whose baseURL points back at this Instance
+//   itself (InstanceSelf: its container, its slug, loopback, its router
+//   host) is refused on spec.provider (checked when the provider or the
+//   template changes; ProviderAdmission checks the other direction).
 // - quota: at most QuotaFor(ns) Instances in the namespace (0: no limit);
 //   over it, Forbidden "exceeded quota", as Kubernetes' ResourceQuota answers.
 // - sets the label berth.dev/user-hash and the annotation berth.dev/user, so
