@@ -205,7 +205,7 @@ void InstanceReconciler::RenderConfig(const api::Object& inst, Desired* d) {
   auto content = provider::RenderInstanceConfig(*provider, key);
   if (!content.ok()) return fail(Causes(content.status()));
   d->config = *content;
-  d->config_hash = Sha256Hex("berth-instance-config|" + *content).substr(0, 16);
+  d->config_hash = ConfigDigest(opts_.cluster_id, *content);
 }
 
 }  // namespace berth::instance

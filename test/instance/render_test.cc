@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "operator/api/labels.h"
+#include "operator/common/strings.h"
 #include "test/instance/fixtures.h"
 
 namespace berth::instance {
@@ -115,6 +116,19 @@ TEST_F(InstanceRenderTest, HashFollowsTheSpecAndTheValuesTheContainerReceives) {
   EXPECT_NE(r->hash, h2);
   EXPECT_NE(std::find(r->container.env.begin(), r->container.env.end(), "MODE=prod"),
             r->container.env.end());
+}
+
+TEST(ConfigDigestTest, IsKeyedByTheStore) {
+  const std::string config = R"({"apiKey": "sk-abc", "baseURL": "https://a/v1"})";
+  std::string d = ConfigDigest("cluster-1", config);
+  EXPECT_EQ(d.size(), 16u);
+  EXPECT_EQ(ConfigDigest("cluster-1", config), d);  // stable: restarts only on change
+  EXPECT_NE(ConfigDigest("cluster-1", config + " "), d);
+  // Another store's key gives another digest, and none is the bare hash of
+  // the content a reader could compute from a guessed key.
+  EXPECT_NE(ConfigDigest("cluster-2", config), d);
+  EXPECT_NE(d, Sha256Hex(config).substr(0, 16));
+  EXPECT_NE(d, Sha256Hex("berth-instance-config|" + config).substr(0, 16));
 }
 
 TEST_F(InstanceRenderTest, MissingSecretNamesTheTemplateField) {
