@@ -1,5 +1,8 @@
 #include "controllers/instance/admission.h"
 
+#include <optional>
+
+#include "controllers/instance/self_address.h"
 #include "controllers/instance/slug.h"
 #include "controllers/instance/template.h"
 #include "controllers/router/nginx_conf.h"
@@ -17,7 +20,36 @@ std::string TemplateKey(const Json& spec) {
   return t.value("stack", "") + "/" + t.value("name", "");
 }
 
+// The slug a new Instance of `user` gets when it names none: `base` (its
+// DefaultSlug), or when another user's Instance has it, the user's hashed
+// variant. Invalid when every variant is taken.
+Result<std::string> FreeDefaultSlug(const std::string& base, const std::string& user,
+                                    const std::map<std::string, std::string>& taken) {
+  auto free_or_own = [&](const std::string& slug) {
+    auto it = taken.find(slug);
+    return it == taken.end() || it->second == user;  // the user's own: Duplicate below
+  };
+  if (free_or_own(base)) return base;
+  for (size_t digits : {6, 8, 10, 12, 16}) {
+    std::string slug = SlugWithUserHash(base, user, digits);
+    if (free_or_own(slug)) return slug;
+  }
+  return Status::Invalid(
+      "slug in use",
+      {{"spec.slug", "Duplicate value: \"" + base + "\" and its variants are taken; set spec.slug",
+        "FieldValueDuplicate"}});
+}
+
 }  // namespace
+
+int AdmissionOptions::QuotaFor(const std::string& ns) const {
+  auto it = namespace_quotas.find(ns);
+  return it != namespace_quotas.end() ? it->second : quota;
+}
+
+std::vector<std::string> InstanceAdmission::CreateFences(const api::Object& obj) {
+  return {std::string(kInstanceFencePrefix) + obj.ns()};
+}
 
 Status InstanceAdmission::CheckTemplate(const api::Object& obj) {
   const Json& t = obj.spec().value("template", Json::object());
@@ -61,16 +93,35 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
   std::string user = spec.value("user", "");
 
   std::string old_slug = old ? old->spec().value("slug", "") : "";
+  bool create = op == registry::Operation::kCreate || old == nullptr;
+  bool defaulted = false;
   if (!spec.contains("slug") || spec["slug"].is_null()) {
     if (!old_slug.empty()) {
       spec["slug"] = old_slug;
     } else {
       BERTH_ASSIGN_OR_RETURN(std::string slug, DefaultSlug(user));
       spec["slug"] = slug;
+      defaulted = true;
     }
   }
   std::string slug = spec["slug"].is_string() ? spec["slug"].get<std::string>() : "";
   BERTH_RETURN_IF_ERROR(ValidateSlug(slug));
+
+  std::optional<registry::ObjectList> others;  // the namespace's Instances, on create
+  if (create) {
+    auto list = registry_.List("Instance", obj.ns(), {});
+    if (!list.ok()) return list.status().Prefixed("checking other Instances");
+    others = std::move(*list);
+  }
+  if (create && defaulted) {
+    std::map<std::string, std::string> taken;  // slug -> user
+    for (const api::Object& other : others->items) {
+      if (other.name() == obj.name()) continue;
+      taken[other.spec().value("slug", "")] = other.spec().value("user", "");
+    }
+    BERTH_ASSIGN_OR_RETURN(slug, FreeDefaultSlug(slug, user, taken));
+    spec["slug"] = slug;
+  }
   if (!old_slug.empty() && slug != old_slug) {
     return Status::Invalid("spec.slug is immutable",
                            {{"spec.slug",
@@ -84,14 +135,11 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
         {{"spec.slug", "\"" + slug + "\" in namespace \"" + obj.ns() + "\" is reserved by berth"}});
   }
 
-  bool create = op == registry::Operation::kCreate || old == nullptr;
   if (create || TemplateKey(old->spec()) != TemplateKey(spec)) {
     BERTH_RETURN_IF_ERROR(CheckTemplate(obj));
   }
   if (create) {
-    auto list = registry_.List("Instance", obj.ns(), {});
-    if (!list.ok()) return list.status().Prefixed("checking other Instances");
-    for (const api::Object& other : list->items) {
+    for (const api::Object& other : others->items) {
       if (other.name() == obj.name()) continue;
       if (other.spec().value("slug", "") == slug) {
         return Status::Invalid("slug in use",
@@ -101,11 +149,30 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
                                  "FieldValueDuplicate"}});
       }
     }
-    if (opts_.quota > 0 && static_cast<int>(list->items.size()) >= opts_.quota) {
+    int quota = opts_.QuotaFor(obj.ns());
+    if (quota > 0 && static_cast<int>(others->items.size()) >= quota) {
       return Status::Forbidden("instances \"" + obj.name() +
                                "\" is forbidden: exceeded quota: instances, requested: 1, used: " +
-                               std::to_string(list->items.size()) +
-                               ", limited: " + std::to_string(opts_.quota));
+                               std::to_string(others->items.size()) +
+                               ", limited: " + std::to_string(quota));
+    }
+  }
+
+  // A Provider pointing back at this Instance would have it call itself.
+  std::string provider = spec.value("provider", "");
+  bool provider_changed = create || old->spec().value("provider", "") != provider ||
+                          TemplateKey(old->spec()) != TemplateKey(spec);
+  if (!provider.empty() && provider_changed) {
+    auto p = registry_.Get("Provider", obj.ns(), provider);
+    if (!p.ok() && p.status().code() != Code::kNotFound) return p.status();
+    if (p.ok() && p->spec().is_object()) {
+      std::string base_url = p->spec().value("baseURL", "");
+      if (auto self = InstanceSelf(registry_, obj)) {
+        if (std::string why = InstanceLoopMessage(*self, obj, provider, base_url); !why.empty()) {
+          return Status::Invalid("Instance " + obj.name() + " is invalid",
+                                 {{"spec.provider", why, "FieldValueInvalid"}});
+        }
+      }
     }
   }
 

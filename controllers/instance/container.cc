@@ -95,11 +95,14 @@ Status InstanceReconciler::Inspect(const std::string& name, Observation* o) {
     if (info.status().code() != Code::kNotFound) return info.status();
     o->container_id.clear();
     o->running = false;
+    o->restarting = false;
     o->health.clear();
     return Status::Ok();
   }
   o->container_id = info->id;
   o->running = info->state.running && !info->state.restarting;
+  o->restarting = info->state.restarting;
+  o->exit_code = info->state.exit_code;
   o->health = info->state.health;
   return Status::Ok();
 }

@@ -13,10 +13,6 @@
 namespace berth::instance {
 namespace {
 
-std::string Version(const api::Object& obj) {
-  return obj.uid() + "/" + std::to_string(obj.generation());
-}
-
 // Decoded data of a Secret (data, base64; stringData, plain).
 std::map<std::string, std::string> SecretData(const api::Object& secret) {
   std::map<std::string, std::string> out;
@@ -153,11 +149,11 @@ void InstanceReconciler::ResolveEnv(const std::string& ns,
     if (src.type == stack::EnvSource::Type::kSecret) secrets.insert(src.ref_name);
     if (src.type == stack::EnvSource::Type::kProvider) providers.insert(src.ref_name);
   }
+  std::set<std::string> loaded;
   auto load_secret = [&](const std::string& name) {
-    if (in->secret_versions.count(name)) return;
+    if (!loaded.insert(name).second) return;
     auto obj = registry_.Get("Secret", ns, name);
     if (!obj.ok()) return;
-    in->secret_versions[name] = Version(*obj);
     for (auto& [k, v] : SecretData(*obj)) in->secrets[{name, k}] = std::move(v);
   };
   for (const std::string& name : secrets) load_secret(name);
@@ -165,7 +161,6 @@ void InstanceReconciler::ResolveEnv(const std::string& ns,
     auto obj = registry_.Get("Provider", ns, name);
     if (!obj.ok()) continue;
     const api::Json& ps = obj->spec();
-    std::string version = Version(*obj);
     in->providers[{name, "type"}] = ps.value("type", "");
     in->providers[{name, "baseURL"}] = ps.value("baseURL", "");
     std::vector<std::string> models;
@@ -180,12 +175,10 @@ void InstanceReconciler::ResolveEnv(const std::string& ns,
       load_secret(sname);
       if (auto it = in->secrets.find({sname, key->value("key", "")}); it != in->secrets.end()) {
         in->providers[{name, "apiKey"}] = it->second;
-        version += "+" + in->secret_versions[sname];
       }
     } else if (ps.value("type", "") == "vllm") {
       in->providers[{name, "apiKey"}] = "";
     }
-    in->provider_versions[name] = version;
   }
 }
 
@@ -212,7 +205,7 @@ void InstanceReconciler::RenderConfig(const api::Object& inst, Desired* d) {
   auto content = provider::RenderInstanceConfig(*provider, key);
   if (!content.ok()) return fail(Causes(content.status()));
   d->config = *content;
-  d->config_hash = Sha256Hex("berth-instance-config|" + *content).substr(0, 16);
+  d->config_hash = ConfigDigest(opts_.cluster_id, *content);
 }
 
 }  // namespace berth::instance

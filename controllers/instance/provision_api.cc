@@ -194,6 +194,10 @@ Response ProvisionApi::Create(const apiserver::Request& req) {
       {"spec", {{"user", user}, {"template", {{"stack", tmpl->first}, {"name", tmpl->second}}}}}};
   if (!slug.empty()) obj["spec"]["slug"] = slug;
   auto created = registry_.Create(api::Object(std::move(obj)));
+  if (!created.ok() && created.status().code() == Code::kAlreadyExists) {
+    // Another server created this user's Instance meanwhile: it is the one.
+    if (auto raced = Find(user); raced.ok()) return JsonResponse(200, Describe(*raced));
+  }
   if (!created.ok()) return ErrorResponse(created.status(), kSubject);
   return JsonResponse(201, Describe(*created));
 }

@@ -65,8 +65,9 @@ class ProvisionApi {
 
   registry::Registry& registry_;
   ProvisionOptions opts_;
-  // Creates are serialized, so "idempotent per user", the slug check and the
-  // quota hold for concurrent API calls too.
+  // Creates of this server are serialized (fewer retries in the registry);
+  // the quota and slug checks hold across servers through the registry's
+  // fence (InstanceAdmission), and a user's Instance has one name.
   std::mutex create_mu_;
 };
 

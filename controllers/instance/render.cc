@@ -65,6 +65,12 @@ Result<RenderedInstance> RenderInstance(const RenderInput& in) {
   return out;
 }
 
+std::string ConfigDigest(const std::string& store_key, const std::string& content) {
+  return Sha256Hex("berth-instance-config|" + std::to_string(store_key.size()) + ":" + store_key +
+                   "|" + content)
+      .substr(0, 16);
+}
+
 router::RouteSpec RouteFor(const RenderInput& in) {
   router::RouteSpec r;
   r.owner = in.instance.ns + "/" + in.instance.name;

@@ -26,7 +26,7 @@ struct RenderInput {
       env;  // spec.env: added to, and overriding, the template's
   InstanceDirs dirs;
   // Secret and Provider values the env references resolve to (secrets,
-  // secret_versions, providers, provider_versions); the rest is filled in.
+  // providers); the rest is filled in.
   stack::RenderInputs refs;
 };
 
@@ -45,6 +45,12 @@ Result<RenderedInstance> RenderInstance(const RenderInput& in);
 // The environment berth gives every Instance: BERTH_INSTANCE, BERTH_USER,
 // BERTH_SLUG, BERTH_HOST and BERTH_URL.
 std::map<std::string, std::string> InstanceEnv(const RenderInput& in);
+
+// status.configHash: 16 hex digits of a SHA-256 over `store_key` (the store's
+// identity, the cluster id, which no API read shows) and the rendered config
+// file. The file holds an API key, so the digest is keyed: who can read the
+// status cannot test guesses of the key against it.
+std::string ConfigDigest(const std::string& store_key, const std::string& content);
 
 // The route of a rendered Instance in its router.
 router::RouteSpec RouteFor(const RenderInput& in);

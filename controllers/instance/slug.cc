@@ -1,5 +1,6 @@
 #include "controllers/instance/slug.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <vector>
@@ -104,6 +105,14 @@ Result<std::string> DefaultSlug(std::string_view user) {
 
 std::string UserHash(std::string_view user) {
   return Sha256Hex(user).substr(0, 16);
+}
+
+std::string SlugWithUserHash(std::string_view base, std::string_view user, size_t digits) {
+  digits = std::clamp<size_t>(digits, 1, 16);
+  std::string out(base.substr(0, kMaxSlug - digits - 1));
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.empty()) out = "user";
+  return out + "-" + UserHash(user).substr(0, digits);
 }
 
 std::string InstanceNameForUser(std::string_view user) {

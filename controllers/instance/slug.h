@@ -24,6 +24,13 @@ Status ValidateSlug(std::string_view slug, const std::string& field = "spec.slug
 // Invalid (on spec.slug) when nothing valid remains.
 Result<std::string> DefaultSlug(std::string_view user);
 
+// The default slug for `user` when DefaultSlug's `base` is already taken by
+// another user's Instance (bob.smith, bob_smith and bob+smith all make
+// "bob-smith"): `base`, cut so the whole stays a DNS label of at most 63
+// characters, plus '-' and the first `digits` (1-16) hex digits of
+// UserHash(user). The same user and base give the same slug every time.
+std::string SlugWithUserHash(std::string_view base, std::string_view user, size_t digits = 6);
+
 // The Instance name the provisioning API uses for `user`: its default slug
 // (cut to 40 characters) plus '-' and 10 hex digits of the user's SHA-256,
 // or "user-<hex>" when the user has no letters or digits. A DNS label, the

@@ -13,9 +13,38 @@ struct Phase {
   std::string ready_message;
 };
 
+std::string FailingMessage(const Observation& o) {
+  return "container " + o.container_name + " exited with code " + std::to_string(o.exit_code) +
+         " and Docker is restarting it";
+}
+
+// Degraded: every problem of a running Instance, most pressing first.
+api::Condition DegradedCondition(const Observation& o) {
+  std::vector<std::pair<std::string, std::string>> problems;  // reason, message
+  bool can_run = o.failed_reason.empty() && o.pending_reason.empty();
+  if (can_run && o.restarting) problems.emplace_back("ContainerFailing", FailingMessage(o));
+  if (can_run && o.running && o.health == "unhealthy") {
+    problems.emplace_back("Unhealthy", "container " + o.container_name + " fails its health check");
+  }
+  if (can_run && o.route == RouteState::kRejected) {
+    problems.emplace_back("RouteRejected",
+                          "nginx refused the route (the router keeps its previous "
+                          "configuration): " +
+                              o.route_message);
+  }
+  if (!o.provider.empty() && !o.configured) {
+    problems.emplace_back("ProviderNotConfigured", o.config_message);
+  }
+  if (problems.empty()) return {"Degraded", "False", "AsExpected", "", o.generation};
+  std::string message;
+  for (const auto& [reason, why] : problems) message += (message.empty() ? "" : "; ") + why;
+  return {"Degraded", "True", problems.front().first, message, o.generation};
+}
+
 Phase PhaseOf(const Observation& o) {
   if (!o.failed_reason.empty()) return {"Failed", o.failed_reason, o.failed_message};
   if (!o.pending_reason.empty()) return {"Pending", o.pending_reason, o.pending_message};
+  if (o.restarting) return {"Degraded", "ContainerFailing", FailingMessage(o)};
   if (!o.running) {
     return {"Provisioning", "ContainerNotRunning",
             "container " + o.container_name + " is starting"};
@@ -102,6 +131,7 @@ Json BuildStatus(const Json& previous, const Observation& o,
                                       o.generation};
   }
   api::SetCondition(st, configured, now);
+  api::SetCondition(st, DegradedCondition(o), now);
   return st;
 }
 

@@ -1,5 +1,12 @@
 // The status of an Instance from what one reconcile observed: phase, the
-// Ready / Routed / Configured conditions and the reported fields. Pure.
+// Ready / Routed / Configured / Degraded conditions (each with
+// observedGeneration) and the reported fields. Pure.
+//
+// Degraded is True, with the first problem's reason and every problem in the
+// message, when the container is failing (Docker restarting it after a crash:
+// ContainerFailing; failing its health check: Unhealthy), nginx refused its
+// route (RouteRejected, nginx's message) or its Provider cannot be rendered
+// (ProviderNotConfigured); False (AsExpected) otherwise.
 #pragma once
 
 #include <chrono>
@@ -27,6 +34,10 @@ struct Observation {
   std::string pending_reason, pending_message;
   bool running = false;
   std::string health;  // Docker's: "", starting, healthy, unhealthy
+  // Docker is restarting the container after its process exited (a crash
+  // loop under the restart policy); exit_code is the last exit's.
+  bool restarting = false;
+  int exit_code = 0;
   // Provider config: ok=false when spec.provider is set but cannot be rendered.
   std::string provider;  // spec.provider
   bool configured = true;

@@ -1,7 +1,9 @@
 #include "controllers/provider/admission.h"
 
 #include <algorithm>
+#include <set>
 
+#include "controllers/instance/self_address.h"
 #include "controllers/provider/select.h"
 #include "controllers/stack/validate.h"
 
@@ -60,6 +62,29 @@ Status ProviderAdmission::Admit(registry::Operation op, api::Object& obj, const 
         causes.push_back(
             {"spec.baseURL", LoopMessage("baseURL", c.service, st.ref(), hit, c.field)});
       }
+    }
+  }
+  // Instances: those whose spec.provider names it, and those that own it
+  // (the provisioning API creates a user's Provider before pointing the
+  // user's Instance at it).
+  auto instances = registry_.List("Instance", obj.ns());
+  if (!instances.ok()) {
+    return instances.status().Prefixed("checking the Instances that use this Provider");
+  }
+  std::set<std::string> owners;
+  const api::Json& refs = obj.metadata().value("ownerReferences", api::Json::array());
+  for (const api::Json& r : refs.is_array() ? refs : api::Json::array()) {
+    if (r.is_object() && r.value("kind", "") == "Instance") owners.insert(r.value("name", ""));
+  }
+  for (const api::Object& inst : instances->items) {
+    if (inst.being_deleted() || !inst.spec().is_object()) continue;
+    bool consumes = inst.spec().value("provider", "") == obj.name() || owners.count(inst.name());
+    if (!consumes) continue;
+    auto self = instance::InstanceSelf(registry_, inst);
+    if (!self) continue;
+    if (std::string why = instance::InstanceLoopMessage(*self, inst, obj.name(), base_url);
+        !why.empty()) {
+      causes.push_back({"spec.baseURL", why, "FieldValueInvalid"});
     }
   }
   if (causes.empty()) return Status::Ok();

@@ -7,7 +7,13 @@
 //  - spec.baseURL must not point back at a Stack service that consumes this
 //    Provider (env providerRef, or a configFiles render selecting it): a
 //    gateway whose upstream is itself loops every request. Same names and
-//    ports as the Stack's own loop check (stack::ServiceSelfAddress).
+//    ports as the Stack's own loop check (stack::ServiceSelfAddress: its
+//    names, loopback forms, host.docker.internal on its published ports);
+//  - nor at an Instance that consumes it (spec.provider names it, or it is
+//    owned by the Instance, as the provisioning API's Providers are): its
+//    container name or slug on the template's port, loopback on that port,
+//    or its router host <slug>.<baseDomain> (instance::InstanceSelf).
+// Causes are on spec.baseURL.
 // StackProviderAdmission (kind Stack): the same loop rule seen from the
 // Stack: a service consuming a Provider whose baseURL points back at it is
 // refused, with the cause on the reference (env or configFiles[i].render).

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "controllers/provider/keys.h"
+#include "controllers/provider/preview_internal.h"
 #include "controllers/provider/render.h"
 #include "controllers/provider/renderer.h"
 #include "controllers/provider/select.h"
@@ -42,6 +43,10 @@ Result<ProviderKey> KeyFromSecret(const api::Object& provider, const api::Object
   return Status::NotFound("Provider \"" + provider.name() + "\": Secret \"" + secret.name() +
                           "\" has no key \"" + key + "\"");
 }
+
+}  // namespace
+
+namespace internal {
 
 std::string Rendered(const Result<std::string>& r) {
   return r.ok() ? *r : "# cannot render: " + r.status().message() + "\n";
@@ -82,7 +87,7 @@ std::string EnvText(const stack::ServiceSpec& svc, const std::vector<api::Object
   return out;
 }
 
-}  // namespace
+}  // namespace internal
 
 std::string PreviewItem::Label() const {
   api::ObjectRef ref;
@@ -95,9 +100,13 @@ std::string PreviewItem::Label() const {
 Result<std::vector<PreviewItem>> PreviewChange(registry::Registry& registry,
                                                const api::Object& proposed) {
   std::string ns = proposed.ns().empty() ? std::string(api::kDefaultNamespace) : proposed.ns();
+  if (proposed.kind() == "Instance" || proposed.kind() == "Stack") {
+    return internal::PreviewConsumerChange(registry, proposed);
+  }
   bool is_provider = proposed.kind() == "Provider";
   if (!is_provider && proposed.kind() != "Secret") {
-    return Status::BadRequest("only Providers and Secrets have a rendered preview");
+    return Status::BadRequest(
+        "only Providers, Secrets, Stacks and Instances have a rendered preview");
   }
   BERTH_ASSIGN_OR_RETURN(registry::ObjectList stored, registry.List("Provider", ns));
   KeyLookup stored_keys = [&registry](const api::Object& p) { return ResolveApiKey(registry, p); };
@@ -150,8 +159,8 @@ Result<std::vector<PreviewItem>> PreviewChange(registry::Registry& registry,
           continue;
         }
         PreviewItem item{consumer, name, f.path, "", ""};
-        item.before = Rendered(RenderConfigFile(f, before.providers, before.keys, &keys));
-        item.after = Rendered(RenderConfigFile(f, after.providers, after.keys, &keys));
+        item.before = internal::Rendered(RenderConfigFile(f, before.providers, before.keys, &keys));
+        item.after = internal::Rendered(RenderConfigFile(f, after.providers, after.keys, &keys));
         items.push_back(std::move(item));
       }
       bool env_touched = std::any_of(svc.env.begin(), svc.env.end(), [&](const auto& e) {
@@ -160,8 +169,8 @@ Result<std::vector<PreviewItem>> PreviewChange(registry::Registry& registry,
       });
       if (env_touched) {
         PreviewItem item{consumer, name, "env", "", ""};
-        item.before = EnvText(svc, before.providers, before.keys, &keys);
-        item.after = EnvText(svc, after.providers, after.keys, &keys);
+        item.before = internal::EnvText(svc, before.providers, before.keys, &keys);
+        item.after = internal::EnvText(svc, after.providers, after.keys, &keys);
         items.push_back(std::move(item));
       }
     }
@@ -182,11 +191,11 @@ Result<std::vector<PreviewItem>> PreviewChange(registry::Registry& registry,
         }
         auto key = w->keys(*p);
         if (!key.ok()) {
-          *out = Rendered(key.status());
+          *out = internal::Rendered(key.status());
           continue;
         }
         if (!key->value.empty()) keys.push_back(key->value);
-        *out = Rendered(RenderInstanceConfig(*p, key->value));
+        *out = internal::Rendered(RenderInstanceConfig(*p, key->value));
       }
       items.push_back(std::move(item));
     }

@@ -1,10 +1,14 @@
-// What a change of a Provider or of a Secret would do to the configs berth
-// renders from it, before it is applied (`berth diff`). For every consumer
-// in the object's namespace — each Stack service's `render:` configFile,
-// each service's providerRef env values, each Instance's config — the
-// content now and with the proposed object in place of the stored one, with
-// every API key replaced by "<redacted:sha256:XXXXXXXX>" (RedactSecrets), so
-// a changed key shows as a change and no key is revealed.
+// What a change would do to the configs berth renders, before it is applied
+// (`berth diff`), with every API key replaced by "<redacted:sha256:XXXXXXXX>"
+// (RedactSecrets), so a changed key shows as a change and no key is revealed:
+//  - a Provider or Secret: for every consumer in its namespace — each Stack
+//    service's `render:` configFile, each service's providerRef env values,
+//    each Instance's config — the content now and with the proposed object
+//    in place of the stored one;
+//  - a Stack or Instance (which Providers it uses: render.providers or
+//    providerSelector, providerRef env, spec.provider): its own rendered
+//    files and providerRef env, stored spec against proposed; only those
+//    whose content changes.
 #pragma once
 
 #include <string>

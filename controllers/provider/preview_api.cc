@@ -1,5 +1,7 @@
 #include "controllers/provider/preview_api.h"
 
+#include <map>
+
 #include "controllers/provider/preview.h"
 #include "operator/apiserver/status_map.h"
 
@@ -8,15 +10,20 @@ namespace berth::provider {
 using api::Json;
 
 apiserver::Response PreviewApi::Handle(const apiserver::Request& req) {
+  static const std::map<std::string, std::string> kKinds = {{"providers", "Provider"},
+                                                            {"secrets", "Secret"},
+                                                            {"stacks", "Stack"},
+                                                            {"instances", "Instance"}};
   const auto& s = req.segments;  // preview v1 namespaces NS PLURAL NAME
-  if (s.size() != 6 || s[2] != "namespaces" || (s[4] != "providers" && s[4] != "secrets")) {
+  if (s.size() != 6 || s[2] != "namespaces" || !kKinds.count(s[4])) {
     return apiserver::ErrorResponse(Status::NotFound(
-        "no preview here: POST /preview/v1/namespaces/{ns}/{providers|secrets}/{name}"));
+        "no preview here: POST "
+        "/preview/v1/namespaces/{ns}/{providers|secrets|stacks|instances}/{name}"));
   }
   if (req.method != "POST") {
     return apiserver::ErrorResponse(405, "MethodNotAllowed", "a preview is a POST");
   }
-  std::string kind = s[4] == "providers" ? "Provider" : "Secret";
+  std::string kind = kKinds.at(s[4]);
   apiserver::ErrorSubject subject{s[5], s[4], "berth.dev"};
   registry::WriteOptions opts;
   opts.dry_run = true;

@@ -1,7 +1,11 @@
 // The HTTP face of preview.h, for `berth diff`:
 //
-//   POST /preview/v1/namespaces/{ns}/{providers|secrets}/{name}[?fieldManager=F]
+//   POST /preview/v1/namespaces/{ns}/{providers|secrets|stacks|instances}/{name}
+//        [?fieldManager=F]
 //   body: the manifest of the object (JSON or YAML), as `apply` would send it
+//   (a Provider or Secret: every consumer it feeds; a Stack or Instance: its
+//   own rendered files, e.g. after a changed render.providers or
+//   spec.provider; see preview.h)
 //
 // The server dry-run-applies the manifest (the same admission as apply: a
 // refused change is 422 here too) and answers

@@ -115,9 +115,6 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
             break;
           }
           value = it->second;
-          resolved["secrets"][src.ref_name] = in.secret_versions.count(src.ref_name)
-                                                  ? in.secret_versions.at(src.ref_name)
-                                                  : Sha256Hex(value);
         } else {
           auto it = in.providers.find({src.ref_name, src.ref_key});
           if (it == in.providers.end()) {
@@ -126,11 +123,12 @@ Result<RenderedService> RenderService(const StackSpec& spec, const ServiceSpec& 
             break;
           }
           value = it->second;
-          resolved["providers"][src.ref_name] = in.provider_versions.count(src.ref_name)
-                                                    ? in.provider_versions.at(src.ref_name)
-                                                    : Sha256Hex(value);
         }
         std::string ref = (is_secret ? "secret:" : "provider:") + src.ref_name + "/" + src.ref_key;
+        // What the container receives, and nothing else of the object: a new
+        // value of another key or field leaves this service alone. The digest
+        // is mixed into content_hash only (never shown alone).
+        resolved["env"][name] = Sha256Hex("berth-env-value|" + ref + "|" + value);
         if (!src.as_file) {
           c.env.push_back(name + "=" + value);
           canonical_env.push_back(name + "=<" + ref + ">");

@@ -23,12 +23,8 @@ struct RenderInputs {
   std::string secrets_dir;  // host dir (0700) for secret files
   // (secret name, key) -> decoded value. A missing entry is an error naming it.
   std::map<std::pair<std::string, std::string>, std::string> secrets;
-  // secret name -> "uid/generation": what the hash sees instead of values.
-  std::map<std::string, std::string> secret_versions;
   // (provider name, field) -> value; field "apiKey" is a secret value.
   std::map<std::pair<std::string, std::string>, std::string> providers;
-  // provider name -> "uid/generation".
-  std::map<std::string, std::string> provider_versions;
   // (service, container path) -> rendered content of a `render` configFile.
   std::map<std::pair<std::string, std::string>, std::string> rendered_configs;
   std::map<std::string, std::string> network_names;  // network key -> Docker name
@@ -50,8 +46,11 @@ struct RenderedService {
   std::vector<std::string> bind_dirs;  // relative bind sources to create (absolute paths)
   // Of this service alone (see EffectiveHashes): `spec_hash` covers what the
   // user wrote (image, env literals, ports, literal config files, ...);
-  // `content_hash` what references resolve to (Secret and Provider versions,
-  // rendered config files). Secret values themselves are never hashed.
+  // `content_hash` what references resolve to: a SHA-256 of each value a
+  // secretRef/providerRef env var receives (only the key or field it names,
+  // so another key of the same Secret, or another field of the Provider,
+  // changes nothing) and of each rendered config file. Those digests are
+  // only ever mixed into this hash, never shown on their own.
   std::string spec_hash;
   std::string content_hash;
 };

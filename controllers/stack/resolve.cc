@@ -8,13 +8,6 @@
 #include "operator/common/strings.h"
 
 namespace berth::stack {
-namespace {
-
-std::string Version(const api::Object& obj) {
-  return obj.uid() + "/" + std::to_string(obj.generation());
-}
-
-}  // namespace
 
 StackReconciler::Resolved StackReconciler::Resolve(const api::ObjectRef& ref,
                                                    const StackSpec& spec) {
@@ -31,10 +24,11 @@ StackReconciler::Resolved StackReconciler::Resolve(const api::ObjectRef& ref,
       if (src.type == EnvSource::Type::kProvider) providers.insert(src.ref_name);
     }
   }
+  std::set<std::string> loaded;
   auto load_secret = [&](const std::string& name) {
+    if (!loaded.insert(name).second) return;
     auto obj = registry_.Get("Secret", ref.ns, name);
     if (!obj.ok()) return;
-    in.secret_versions[name] = Version(*obj);
     for (auto& [k, v] : SecretData(*obj)) {
       r.secret_values.insert(v);
       in.secrets[{name, k}] = std::move(v);
@@ -46,7 +40,6 @@ StackReconciler::Resolved StackReconciler::Resolve(const api::ObjectRef& ref,
     auto obj = registry_.Get("Provider", ref.ns, name);
     if (!obj.ok()) continue;
     const api::Json& ps = obj->spec();
-    std::string version = Version(*obj);
     in.providers[{name, "type"}] = ps.value("type", "");
     in.providers[{name, "baseURL"}] = ps.value("baseURL", "");
     std::vector<std::string> models;
@@ -59,15 +52,13 @@ StackReconciler::Resolved StackReconciler::Resolve(const api::ObjectRef& ref,
     if (auto key_ref = ps.find("apiKeySecretRef"); key_ref != ps.end() && key_ref->is_object()) {
       std::string sname = key_ref->value("name", "");
       std::string skey = key_ref->value("key", "");
-      if (!in.secret_versions.count(sname)) load_secret(sname);
+      load_secret(sname);
       if (auto it = in.secrets.find({sname, skey}); it != in.secrets.end()) {
         in.providers[{name, "apiKey"}] = it->second;
-        version += "+" + in.secret_versions[sname];
       }
     } else if (ps.value("type", "") == "vllm") {
       in.providers[{name, "apiKey"}] = "";  // a local vLLM needs no key
     }
-    in.provider_versions[name] = version;
   }
 
   for (const auto& [name, svc] : spec.services) {

@@ -1,5 +1,6 @@
 #include "controllers/stack/validate.h"
 
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -51,8 +52,10 @@ std::string PortText(const Published& p) {
 
 // Env names that carry a service's own address by design, not an upstream it
 // sends requests to: a token issuer or audience, the URL it is reached at,
-// where browsers come back to. A service naming itself there is no loop.
-bool NamesItsOwnAddress(const std::string& key) {
+// where browsers come back to, or the service's own URL named after it
+// (SEARXNG_BASE_URL of service searxng). A service naming itself there is
+// no loop.
+bool NamesItsOwnAddress(const std::string& service, const std::string& key) {
   static const char* const kSelf[] = {"issuer",       "audience", "public_url",
                                       "external_url", "self_url", "site_url",
                                       "callback",     "redirect", "origin"};
@@ -60,7 +63,15 @@ bool NamesItsOwnAddress(const std::string& key) {
   for (const char* s : kSelf) {
     if (lower.find(s) != std::string::npos) return true;
   }
-  return false;
+  std::string own;
+  for (char c : ToLower(service)) own += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return lower == own + "_url" || lower == own + "_base_url";
+}
+
+bool IsLoopback(const std::string& host) {
+  std::string h = ToLower(host);
+  return h == "localhost" || h.starts_with("127.") || h == "[::1]" || h == "0.0.0.0" ||
+         h == "[::]" || h == "[0:0:0:0:0:0:0:1]" || h == "ip6-localhost";
 }
 
 void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc,
@@ -69,7 +80,7 @@ void CheckLoops(const api::ObjectRef& ref, const ServiceSpec& svc,
   auto loops = [&](const std::string& text) { return FindSelfLoop(self, text); };
   std::string base = "spec.services." + svc.name;
   for (const auto& [key, src] : svc.env) {
-    if (src.type != EnvSource::Type::kLiteral || NamesItsOwnAddress(key)) continue;
+    if (src.type != EnvSource::Type::kLiteral || NamesItsOwnAddress(svc.name, key)) continue;
     if (std::string hit = loops(src.value); !hit.empty()) {
       causes->push_back({base + ".env." + key, "Invalid value: points back at service \"" +
                                                    svc.name + "\" itself (" + hit +
@@ -115,15 +126,26 @@ SelfAddress ServiceSelfAddress(const api::ObjectRef& stack, const ServiceSpec& s
   for (const std::string& p : svc.ports) {
     auto parsed = ParsePort(p);
     if (!parsed.ok()) continue;
-    for (const PortMapping& m : *parsed) self.ports.insert(m.container_port);
+    for (const PortMapping& m : *parsed) {
+      self.ports.insert(m.container_port);
+      if (m.host_port != 0) self.host_ports.insert(m.host_port);
+    }
   }
   return self;
 }
 
 std::string FindSelfLoop(const SelfAddress& self, const std::string& text) {
   for (const auto& [host, port] : FindUrls(text)) {
-    if (self.names.count(ToLower(host)) && (self.ports.empty() || self.ports.count(port))) {
-      return host + ":" + std::to_string(port);
+    std::string h = ToLower(host);
+    std::string hit = host + ":" + std::to_string(port);
+    if (self.routed_names.count(h)) return hit + ", the router's host for it";
+    if (self.names.count(h) && (self.ports.empty() || self.ports.count(port))) return hit;
+    if (IsLoopback(h)) {
+      if (self.host_ports.count(port)) return hit + ", its own published host port";
+      if (self.ports.count(port)) return hit + ", its own container's loopback";
+    }
+    if (h == "host.docker.internal" && self.host_ports.count(port)) {
+      return hit + ", its own published host port";
     }
   }
   return "";

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -25,8 +26,9 @@ struct ControllersConfig {
   int workers = 4;
   // Instances and the provisioning API (/provision/v1/).
   std::string provision_namespace = "default";
-  std::string provision_template;  // "<stack>/<template>"; "" = the only one there is
-  int instance_quota = 0;          // Instances per namespace; 0 = unlimited
+  std::string provision_template;              // "<stack>/<template>"; "" = the only one there is
+  int instance_quota = 0;                      // Instances per namespace; 0 = unlimited
+  std::map<std::string, int> instance_quotas;  // per-namespace overrides of instance_quota
   int instance_workers = 8;
   std::chrono::milliseconds resync_period = std::chrono::minutes(5);  // informers; 0: never
   // Called (from a background thread) when the controllers failed to start

@@ -1,9 +1,34 @@
 // berth serve: fills serve::Options from flags and runs the injected ServeFn.
 #include <memory>
 
+#include "operator/api/meta.h"
 #include "operator/cli/commands.h"
 
 namespace berth::cli {
+
+Status ParseInstanceQuotas(const std::vector<std::string>& values, serve::Options* opts) {
+  for (const std::string& v : values) {
+    size_t eq = v.find('=');
+    std::string ns = eq == std::string::npos ? "" : v.substr(0, eq);
+    std::string n = eq == std::string::npos ? v : v.substr(eq + 1);
+    auto bad = [&](const std::string& why) {
+      return Status::Invalid("--instance-quota \"" + v + "\": " + why, {{"--instance-quota", why}});
+    };
+    if (eq != std::string::npos && !api::CheckDnsLabel(ns).empty()) {
+      return bad("the namespace must be a DNS label (NAMESPACE=N): " + api::CheckDnsLabel(ns));
+    }
+    if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos) {
+      return bad("the limit must be a whole number >= 0 (N or NAMESPACE=N)");
+    }
+    int limit = std::stoi(n);
+    if (ns.empty()) {
+      opts->instance_quota = limit;
+    } else {
+      opts->instance_quotas[ns] = limit;
+    }
+  }
+  return Status::Ok();
+}
 
 void RegisterServe(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("serve", "Run the API server and the controllers");
@@ -38,17 +63,19 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   sub->add_option("--provision-template", o->provision_template,
                   "STACK/TEMPLATE the provisioning API uses when a request names none "
                   "(default: the namespace's only template)");
-  sub->add_option("--instance-quota", o->instance_quota,
-                  "most Instances any one namespace may hold (0: no limit)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  auto quotas = std::make_shared<std::vector<std::string>>();
+  sub->add_option("--instance-quota", *quotas,
+                  "most Instances a namespace may hold: N for every namespace (0: no limit, "
+                  "the default), NAMESPACE=N for one; repeatable")
+      ->allow_extra_args(false);
   auto resync = std::make_shared<std::string>("5m");
   sub->add_option("--resync-period", *resync,
                   "reconcile every object again this often although nothing changed (0s: never)")
       ->capture_default_str();
-  OnRun(sub, ctx, [&ctx, o, no_leader_elect, no_controllers, resync]() -> Status {
+  OnRun(sub, ctx, [&ctx, o, no_leader_elect, no_controllers, resync, quotas]() -> Status {
     serve::Options opts = *o;
     BERTH_ASSIGN_OR_RETURN(opts.resync_period, ParseDuration(*resync));
+    BERTH_RETURN_IF_ERROR(ParseInstanceQuotas(*quotas, &opts));
     if (opts.data_dir.empty()) opts.data_dir = ctx.env().defaults.data_dir;
     if (opts.store_url.empty()) opts.store_url = "sqlite://" + opts.data_dir + "/berth.db";
     opts.leader_elect = !*no_leader_elect;

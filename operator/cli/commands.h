@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "operator/cli/context.h"
 
@@ -46,6 +47,12 @@ inline Status Reported(Code code = Code::kInvalid) {
 
 // Prints one "error: ..." line to stderr.
 void PrintError(Context& ctx, const std::string& line);
+
+// Parses the values of `berth serve --instance-quota` (repeatable): "N", the
+// limit of every namespace (the last one wins), or "NAMESPACE=N", the limit
+// of that namespace. N is a whole number >= 0 (0: no limit). Sets
+// opts->instance_quota / instance_quotas; Invalid naming the bad value.
+Status ParseInstanceQuotas(const std::vector<std::string>& values, serve::Options* opts);
 
 // Parses "30s", "5m", "1h30m", "250ms" or a number of seconds.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& text);

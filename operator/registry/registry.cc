@@ -147,24 +147,72 @@ Result<Object> Registry::Create(Object obj, const WriteOptions& opts) {
     obj.set_name(meta["generateName"].get<std::string>() + RandomSuffix(5));
   }
   if (kind->status_subresource) obj.json().erase("status");
-  BERTH_RETURN_IF_ERROR(Admit(*kind, Operation::kCreate, obj, nullptr, true));
-
-  Json& m = obj.mutable_metadata();
-  m["uid"] = NewUuid();
-  m["creationTimestamp"] = FormatRfc3339(clock_.Now());
-  m["generation"] = 1;
-  if (opts.dry_run) return obj;
-
-  BERTH_ASSIGN_OR_RETURN(std::string value, Encode(*kind, obj));
-  auto rec = store_.Create(Key(*kind, obj.ns(), obj.name()), value);
-  if (!rec.ok()) {
-    if (rec.status().code() == Code::kAlreadyExists) {
-      return Status::AlreadyExists(kind->plural + " \"" + obj.name() + "\" already exists");
+  std::vector<std::string> fence_keys;
+  if (auto it = admissions_.find(kind->kind); it != admissions_.end()) {
+    for (const auto& a : it->second) {
+      for (std::string& k : a->CreateFences(obj)) fence_keys.push_back(std::move(k));
     }
-    return rec.status();
   }
-  obj.set_resource_version(std::to_string(rec->mod_revision));
-  return obj;
+  const std::string key = Key(*kind, obj.ns(), obj.name());
+  const Object written = obj;
+  for (int attempt = 0;; ++attempt) {
+    // The fences first, then the checks that read what they guard.
+    std::vector<store::TxnOp> ops;
+    for (const std::string& f : fence_keys) {
+      auto rec = store_.Get(f);
+      if (!rec.ok() && rec.status().code() != Code::kNotFound) return rec.status();
+      int64_t seq = rec.ok() ? std::strtoll(rec->value.c_str(), nullptr, 10) : 0;
+      ops.push_back(rec.ok() ? store::TxnOp{store::TxnOp::Type::kUpdate, f, std::to_string(seq + 1),
+                                            rec->mod_revision}
+                             : store::TxnOp{store::TxnOp::Type::kCreate, f, "1", 0});
+    }
+    obj = written;
+    BERTH_RETURN_IF_ERROR(Admit(*kind, Operation::kCreate, obj, nullptr, true));
+
+    Json& m = obj.mutable_metadata();
+    m["uid"] = NewUuid();
+    m["creationTimestamp"] = FormatRfc3339(clock_.Now());
+    m["generation"] = 1;
+    if (opts.dry_run) return obj;
+
+    BERTH_ASSIGN_OR_RETURN(std::string value, Encode(*kind, obj));
+    Result<store::Record> rec = Status::Internal("not written");
+    if (ops.empty()) {
+      rec = store_.Create(key, value);
+    } else {
+      ops.push_back({store::TxnOp::Type::kCreate, key, value, 0});
+      auto txn = store_.Txn(ops);
+      bool fence_moved = false;
+      if (txn.ok()) {
+        rec = txn->back();
+      } else if (txn.status().code() == Code::kConflict) {
+        fence_moved = true;  // only the fences are compared with a revision
+      } else if (txn.status().code() == Code::kAlreadyExists) {
+        // The object itself, or a fence another create made first.
+        auto existing = store_.Get(key);
+        fence_moved = !existing.ok() && existing.status().code() == Code::kNotFound;
+        rec = txn.status();
+      } else {
+        rec = txn.status();
+      }
+      if (fence_moved) {
+        // Another create passed the same checks meanwhile: check again.
+        if (attempt + 1 >= kMaxConflictRetries * 5) {
+          return Status::Conflict("Operation cannot be fulfilled on " + kind->plural + " \"" +
+                                  obj.name() + "\": too many concurrent creates; try again");
+        }
+        continue;
+      }
+    }
+    if (!rec.ok()) {
+      if (rec.status().code() == Code::kAlreadyExists) {
+        return Status::AlreadyExists(kind->plural + " \"" + obj.name() + "\" already exists");
+      }
+      return rec.status();
+    }
+    obj.set_resource_version(std::to_string(rec->mod_revision));
+    return obj;
+  }
 }
 
 Result<Object> Registry::Update(Object obj, const WriteOptions& opts) {

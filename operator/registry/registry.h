@@ -119,6 +119,19 @@ class Admission {
  public:
   virtual ~Admission() = default;
   virtual Status Admit(Operation op, Object& obj, const Object* old) = 0;
+  // Store keys (outside /registry/) whose value a create check depends on
+  // through what it reads, e.g. "/berth/fences/instances/<ns>" for a check
+  // that counts the namespace's Instances. Before Admit runs for a create
+  // the registry reads each key; it then writes the object and bumps each
+  // key in one store transaction, compare-and-swap on the revision it read.
+  // If one changed meanwhile (another create with the same fence, on this
+  // server or another one on the same database), the checks run again on
+  // fresh reads. So a count-then-create check is exact: every create it
+  // admits saw every create admitted before it. Default: none.
+  virtual std::vector<std::string> CreateFences(const Object& obj) {
+    (void)obj;
+    return {};
+  }
 };
 
 // Seals values of a kind at rest (Secrets). Open must accept what Seal wrote.

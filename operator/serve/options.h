@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 
 namespace berth::serve {
@@ -20,11 +21,13 @@ struct Options {
   int workers = 4;           // reconcile workers per controller
   int api_threads = 16;      // cpprest pool threads serving API requests
   // The provisioning API (/provision/v1/): the namespace its Instances live
-  // in, the template used when a request names none ("<stack>/<template>"),
-  // and the most Instances any namespace may hold (0: no limit).
+  // in, the template used when a request names none ("<stack>/<template>").
   std::string provision_namespace = "default";
   std::string provision_template;
+  // The most Instances a namespace may hold (0: no limit): instance_quota
+  // for every namespace but those in instance_quotas (namespace -> limit).
   int instance_quota = 0;
+  std::map<std::string, int> instance_quotas;
   // How often every cached object is reconciled again although nothing
   // changed (informer resync); 0 never.
   std::chrono::milliseconds resync_period = std::chrono::minutes(5);

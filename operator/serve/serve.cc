@@ -109,6 +109,7 @@ Status StartControllers(registry::Registry& registry, apiserver::Server& server,
   cfg.provision_namespace = options.provision_namespace;
   cfg.provision_template = options.provision_template;
   cfg.instance_quota = options.instance_quota;
+  cfg.instance_quotas = options.instance_quotas;
   cfg.resync_period = options.resync_period;
   cfg.on_fatal = [](const Status& st) {
     // The controllers could not start (a lost leader lock is not fatal: they

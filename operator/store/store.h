@@ -38,6 +38,16 @@ struct Record {
 
 enum class EventType { kAdded, kModified, kDeleted };
 
+// One write of a transaction (Store::Txn), with Create/Update/Delete's
+// preconditions.
+struct TxnOp {
+  enum class Type { kCreate, kUpdate, kDelete };
+  Type type = Type::kCreate;
+  std::string key;
+  std::string value;              // kCreate, kUpdate
+  int64_t expected_revision = 0;  // kUpdate: must match; kDelete: 0 = unconditionally
+};
+
 struct Event {
   EventType type = EventType::kAdded;
   // For kDeleted: the last value before deletion, with mod_revision set to the
@@ -89,6 +99,13 @@ class Store {
   // Deletes the key; `expected_revision` 0 means unconditionally. Returns the
   // deleted record with mod_revision set to the deletion's revision.
   virtual Result<Record> Delete(std::string_view key, int64_t expected_revision) = 0;
+  // Every op or none, in order, in one transaction: each gets its own
+  // revision (consecutive, in op order) and watchers see them in that order.
+  // The first op whose precondition fails aborts the whole and its error is
+  // returned (AlreadyExists, Conflict, NotFound, naming the key). Returns
+  // the written records, one per op. For a write that depends on another
+  // key not changing (a quota's fence).
+  virtual Result<std::vector<Record>> Txn(const std::vector<TxnOp>& ops) = 0;
   virtual Result<Record> Get(std::string_view key) = 0;
   // Keys starting with `prefix`, in byte order, strictly after `start_after`
   // (empty: from the first), at most `limit` (0: no limit).

@@ -8,3 +8,11 @@ berth_test(instance_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/instance_e2e_test
 if(TARGET berth)
   add_dependencies(instance_e2e_test berth)
 endif()
+# Part 2: a route that turns bad, `berth diff` of a Provider switch, loop
+# refusals, the per-namespace quota and slug collisions.
+berth_test(instance_router_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/instance_router_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e RESOURCE_LOCK berth_instance_e2e
+           WEIGHT 2 COST 200)
+if(TARGET berth)
+  add_dependencies(instance_router_e2e_test berth)
+endif()

@@ -30,8 +30,13 @@ berth_test(stack_manifests_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_mani
 berth_test(stack_provider_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_provider_e2e_test.cc
            LIBS berth_stack_e2e_support LABELS e2e
            RESOURCE_LOCK "berth_share_stacks;berth_skills_registry" WEIGHT 2 COST 100)
+# Secret keys and Provider fields: exactly the consumers whose value changed
+# (its own Stack, no published ports, container names keys-e2e-*).
+berth_test(stack_secret_keys_e2e_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/stack_secret_keys_e2e_test.cc
+           LIBS berth_stack_e2e_support LABELS e2e WEIGHT 2 COST 90)
 foreach(t stack_share_e2e_test stack_share_network_e2e_test stack_volumes_e2e_test
-          stack_ha_e2e_test stack_manifests_e2e_test stack_provider_e2e_test)
+          stack_ha_e2e_test stack_manifests_e2e_test stack_provider_e2e_test
+          stack_secret_keys_e2e_test)
   if(TARGET berth)
     add_dependencies(${t} berth)
   endif()

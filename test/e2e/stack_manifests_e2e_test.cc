@@ -112,6 +112,47 @@ TEST(StackManifests, TestVariantsKeepTheTopologyOfTheRealManifests) {
   }
 }
 
+// Beaver's test variant runs other images and env (berth-echo instead of the
+// seed's apps, no credentials), but its wiring is the real manifest's: names,
+// ports, networks, volumes, order, the router and the instance template.
+TEST(StackManifests, BeaverTestVariantKeepsTheTopologyOfTheRealManifest) {
+  auto wiring = [](const std::string& rel) {
+    json t;
+    EditManifest(ReadFile(ManifestPath(rel)), [&](json& d) {
+      if (d.value("kind", "") != "Stack") return;
+      json spec = d["spec"];
+      t["name"] = d["metadata"];
+      t["networks"] = spec.value("networks", json::object());
+      t["router"] = spec.value("router", json::object());
+      for (const auto& [name, svc] : spec["services"].items()) {
+        for (const char* key : {"kind", "containerName", "ports", "networks", "volumes",
+                                "dependsOn", "restart", "hostname"}) {
+          t["services"][name][key] = svc.value(key, json());
+        }
+      }
+      for (const auto& [name, tmpl] : spec["instanceTemplates"].items()) {
+        for (const char* key : {"port", "dataPath", "configPath"}) {
+          t["templates"][name][key] = tmpl.value(key, json());
+        }
+      }
+    });
+    return t;
+  };
+  json real = wiring("beaver.yaml");
+  json test = wiring("test/beaver.yaml");
+  ASSERT_TRUE(real.contains("services"));
+  for (const auto& [key, value] : real.items()) {
+    if (key == "services") continue;
+    EXPECT_EQ(value, test[key]) << key;
+  }
+  ASSERT_EQ(real["services"].size(), test["services"].size());
+  for (const auto& [name, svc] : real["services"].items()) {
+    for (const auto& [key, value] : svc.items()) {
+      EXPECT_EQ(value, test["services"][name][key]) << "services." << name << "." << key;
+    }
+  }
+}
+
 // The pg_init script the e2e tests run is the real manifest's, word for word.
 TEST(StackManifests, TestPgInitRunsTheRealScript) {
   auto script = [](const std::string& rel) {

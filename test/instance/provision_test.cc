@@ -24,8 +24,8 @@ class ProvisionTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     registry_ = std::make_unique<registry::Registry>(*store_, api::Catalog::Builtin());
-    registry_->AddAdmission("Instance",
-                            std::make_shared<InstanceAdmission>(*registry_, AdmissionOptions{5}));
+    registry_->AddAdmission(
+        "Instance", std::make_shared<InstanceAdmission>(*registry_, AdmissionOptions{5, {}}));
     Json stack = {{"apiVersion", "berth.dev/v1alpha1"},
                   {"kind", "Stack"},
                   {"metadata", {{"name", "beaver"}, {"namespace", "beaver"}}},

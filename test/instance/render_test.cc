@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "operator/api/labels.h"
+#include "operator/common/strings.h"
 #include "test/instance/fixtures.h"
 
 namespace berth::instance {
@@ -30,7 +31,6 @@ class InstanceRenderTest : public ::testing::Test {
     in_.router = &router_;
     in_.dirs = DirsFor("/var/lib/berth", "beaver", "alice");
     in_.refs.secrets[{"beaver", "token"}] = "t0ken-value";
-    in_.refs.secret_versions["beaver"] = "uid/1";
   }
   stack::StackSpec spec_;
   InstanceTemplate tmpl_;
@@ -99,22 +99,36 @@ TEST_F(InstanceRenderTest, ContainerHasLabelsMountsEnvNetworkAndHealth) {
   EXPECT_TRUE(r->files[0].path.starts_with(in_.dirs.secrets + "/"));
 }
 
-TEST_F(InstanceRenderTest, HashFollowsTheSpecAndNotTheSecretValue) {
+TEST_F(InstanceRenderTest, HashFollowsTheSpecAndTheValuesTheContainerReceives) {
   std::string h = RenderInstance(in_)->hash;
   EXPECT_EQ(RenderInstance(in_)->hash, h);
-  // A new value under the same Secret version: the container stays.
-  in_.refs.secrets[{"beaver", "token"}] = "rotated";
+  // Another key of the Secret: nothing the container reads, it stays.
+  in_.refs.secrets[{"beaver", "other"}] = "unrelated";
   EXPECT_EQ(RenderInstance(in_)->hash, h);
-  // A new Secret version: recreate (env secrets are read at start).
-  in_.refs.secret_versions["beaver"] = "uid/2";
+  // A new value of the key it reads: recreate (secrets are read at start).
+  in_.refs.secrets[{"beaver", "token"}] = "rotated";
   std::string h2 = RenderInstance(in_)->hash;
   EXPECT_NE(h2, h);
+  EXPECT_EQ(h2.find("rotated"), std::string::npos);
   // The Instance's own env overrides the template's.
   in_.env["MODE"] = stack::EnvSource{stack::EnvSource::Type::kLiteral, "prod", "", "", false};
   auto r = RenderInstance(in_);
   EXPECT_NE(r->hash, h2);
   EXPECT_NE(std::find(r->container.env.begin(), r->container.env.end(), "MODE=prod"),
             r->container.env.end());
+}
+
+TEST(ConfigDigestTest, IsKeyedByTheStore) {
+  const std::string config = R"({"apiKey": "sk-abc", "baseURL": "https://a/v1"})";
+  std::string d = ConfigDigest("cluster-1", config);
+  EXPECT_EQ(d.size(), 16u);
+  EXPECT_EQ(ConfigDigest("cluster-1", config), d);  // stable: restarts only on change
+  EXPECT_NE(ConfigDigest("cluster-1", config + " "), d);
+  // Another store's key gives another digest, and none is the bare hash of
+  // the content a reader could compute from a guessed key.
+  EXPECT_NE(ConfigDigest("cluster-2", config), d);
+  EXPECT_NE(d, Sha256Hex(config).substr(0, 16));
+  EXPECT_NE(d, Sha256Hex("berth-instance-config|" + config).substr(0, 16));
 }
 
 TEST_F(InstanceRenderTest, MissingSecretNamesTheTemplateField) {

@@ -88,5 +88,80 @@ TEST(InstanceStatusTest, TransitionTimeMovesOnlyWhenStatusChanges) {
   EXPECT_NE(Cond(later, "Ready", "lastTransitionTime"), first);
 }
 
+std::string CondGen(const api::Json& st, const char* type) {
+  const api::Json* c = api::FindCondition(st, type);
+  return c ? std::to_string(c->value("observedGeneration", int64_t{-1})) : "<none>";
+}
+
+TEST(InstanceStatusTest, DegradedConditionNamesEachProblem) {
+  auto now = std::chrono::system_clock::now();
+  // A good Instance: Degraded False, with the generation it observed.
+  api::Json st = BuildStatus(api::Json(), Running(), now);
+  EXPECT_EQ(Cond(st, "Degraded", "status"), "False");
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "AsExpected");
+  EXPECT_EQ(CondGen(st, "Degraded"), "3");
+
+  // nginx refused the route: True, with nginx's message.
+  Observation o = Running();
+  o.route = RouteState::kRejected;
+  o.route_message =
+      "nginx: [emerg] unknown directive \"bogus_directive\" in /etc/nginx/conf.d/x.conf:12";
+  st = BuildStatus(st, o, now);
+  EXPECT_EQ(Cond(st, "Degraded", "status"), "True");
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "RouteRejected");
+  EXPECT_NE(Cond(st, "Degraded", "message").find("unknown directive \"bogus_directive\""),
+            std::string::npos)
+      << Cond(st, "Degraded", "message");
+  EXPECT_EQ(st["phase"], "Degraded");
+
+  // The provider config is refused too: both in the message, the route first.
+  o.provider = "p";
+  o.configured = false;
+  o.config_message = "Provider p: Secret \"k\" has no key \"apiKey\"";
+  st = BuildStatus(st, o, now);
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "RouteRejected");
+  EXPECT_NE(Cond(st, "Degraded", "message").find("has no key"), std::string::npos);
+  EXPECT_NE(Cond(st, "Degraded", "message").find("bogus_directive"), std::string::npos);
+
+  // Only the config: ProviderNotConfigured.
+  o = Running();
+  o.provider = "p";
+  o.configured = false;
+  o.config_message = "Provider p: not found";
+  st = BuildStatus(st, o, now);
+  EXPECT_EQ(Cond(st, "Degraded", "status"), "True");
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "ProviderNotConfigured");
+  EXPECT_EQ(Cond(st, "Degraded", "message"), "Provider p: not found");
+
+  // A failing container: unhealthy, or crashing and restarted by Docker.
+  o = Running();
+  o.health = "unhealthy";
+  st = BuildStatus(st, o, now);
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "Unhealthy");
+  o = Running();
+  o.running = false;
+  o.restarting = true;
+  o.exit_code = 3;
+  o.generation = 4;
+  st = BuildStatus(st, o, now);
+  EXPECT_EQ(st["phase"], "Degraded");
+  EXPECT_EQ(Cond(st, "Degraded", "reason"), "ContainerFailing");
+  EXPECT_NE(Cond(st, "Degraded", "message").find("exited with code 3"), std::string::npos);
+  EXPECT_EQ(CondGen(st, "Degraded"), "4");
+
+  // Still starting, pending or failed for another reason: not degraded.
+  o = Running();
+  o.health = "starting";
+  EXPECT_EQ(Cond(BuildStatus(st, o, now), "Degraded", "status"), "False");
+  o = Running();
+  o.pending_reason = "StackNotFound";
+  EXPECT_EQ(Cond(BuildStatus(st, o, now), "Degraded", "status"), "False");
+
+  // Back to good: False again.
+  st = BuildStatus(st, Running(), now);
+  EXPECT_EQ(Cond(st, "Degraded", "status"), "False");
+  EXPECT_EQ(st["phase"], "Ready");
+}
+
 }  // namespace
 }  // namespace berth::instance

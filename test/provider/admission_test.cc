@@ -1,5 +1,7 @@
 // Provider admission: type rules, defaultModel, and the loop rule seen from
 // the Provider and from the Stack, through a real registry.
+#include "controllers/instance/admission.h"
+
 #include "test/provider/fixture.h"
 
 namespace berth::provider {
@@ -82,6 +84,98 @@ TEST_F(ProviderAdmissionTest, StackThatWouldLoopThroughAProviderIsRefused) {
   std::string moved = kStack;
   moved.replace(moved.find(":8000\"]"), 7, ":8001\"]");
   MustApply(moved);
+}
+
+TEST_F(ProviderAdmissionTest, LoopbackFormsOfItsConsumerAreRefused) {
+  MustApply(kStack);  // uni-api publishes 127.0.0.1:18000 -> 8000
+  for (const char* url :
+       {"http://localhost:8000/v1", "http://127.0.0.1:18000/v1", "http://[::1]:18000",
+        "http://0.0.0.0:8000", "http://host.docker.internal:18000/v1"}) {
+    auto r = Apply(ProviderYaml("main", url, "s", "{tier: main}"));
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.status().causes()[0].field, "spec.baseURL") << url;
+    EXPECT_NE(r.status().causes()[0].message.find("uni-api"), std::string::npos) << url;
+  }
+  MustApply(ProviderYaml("main", "http://host.docker.internal:4000/v1", "s", "{tier: main}"));
+}
+
+// An Instance of a Stack with a router: its container is berth_default_alice,
+// port 8080, routed as alice.localhost.
+constexpr const char* kRouterStack = R"(apiVersion: berth.dev/v1alpha1
+kind: Stack
+metadata: {name: beaver}
+spec:
+  networks:
+    edge: {name: edge}
+  router: {service: router, network: edge, baseDomain: localhost, publicPort: 8088}
+  services:
+    router:
+      image: berth-test/nginx:1
+      ports: ["127.0.0.1:18088:8088"]
+      networks: [edge]
+  instanceTemplates:
+    app: {image: berth-test/busybox:1, port: 8080}
+)";
+
+std::string InstanceYaml(const std::string& name, const std::string& provider) {
+  std::string y = "apiVersion: berth.dev/v1alpha1\nkind: Instance\nmetadata: {name: " + name +
+                  "}\nspec:\n  user: " + name + "\n  slug: " + name +
+                  "\n  template: {stack: beaver, name: app}\n";
+  if (!provider.empty()) y += "  provider: " + provider + "\n";
+  return y;
+}
+
+class InstanceProviderAdmissionTest : public ProviderRegistryTest {
+ protected:
+  void SetUp() override {
+    ProviderRegistryTest::SetUp();
+    registry_->AddAdmission("Instance", std::make_shared<instance::InstanceAdmission>(
+                                            *registry_, instance::AdmissionOptions{}));
+    MustApply(kRouterStack);
+  }
+};
+
+TEST_F(InstanceProviderAdmissionTest, AProviderMayNotPointAtTheInstanceThatUsesIt) {
+  MustApply(ProviderYaml("p", "https://api.openai.com/v1", "s"));
+  MustApply(InstanceYaml("alice", "p"));
+  MustApply(InstanceYaml("bob", ""));
+  for (const char* url : {"http://berth_default_alice:8080/v1", "http://alice:8080/v1",
+                          "http://alice.localhost:8088/v1", "https://alice.localhost/v1",
+                          "http://localhost:8080/v1", "http://127.0.0.1:8080"}) {
+    auto r = Apply(ProviderYaml("p", url, "s"));
+    ASSERT_FALSE(r.ok()) << url;
+    ASSERT_EQ(r.status().causes().size(), 1u) << r.status().ToString();
+    EXPECT_EQ(r.status().causes()[0].field, "spec.baseURL") << url;
+    EXPECT_NE(r.status().causes()[0].message.find("Instance default/alice"), std::string::npos)
+        << r.status().causes()[0].message;
+  }
+  // Another Instance, another port of alice's container: not a loop.
+  MustApply(ProviderYaml("p", "http://bob.localhost:8088/v1", "s"));
+  MustApply(ProviderYaml("p", "http://berth_default_alice:9090/v1", "s"));
+
+  // The other direction: pointing an Instance at a Provider that is itself.
+  MustApply(ProviderYaml("q", "http://bob.localhost:8088/v1", "s"));
+  auto r = Apply(InstanceYaml("bob", "q"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().causes()[0].field, "spec.provider");
+  EXPECT_NE(r.status().causes()[0].message.find("Instance default/bob"), std::string::npos);
+  MustApply(InstanceYaml("alice", "q"));  // bob's address is fine for alice
+}
+
+// The provisioning API writes the user's Provider, owned by the Instance,
+// before spec.provider names it: the owner counts as its consumer.
+TEST_F(InstanceProviderAdmissionTest, AnOwningInstanceCountsAsConsumer) {
+  MustApply(InstanceYaml("carol", ""));
+  auto inst = registry_->Get("Instance", "default", "carol");
+  ASSERT_TRUE(inst.ok());
+  std::string owned = ProviderYaml("carol", "http://carol.localhost:8088/v1", "s");
+  owned.replace(owned.find("metadata: {name: carol"), 22,
+                "metadata: {name: carol, ownerReferences: [{apiVersion: berth.dev/v1alpha1, "
+                "kind: Instance, name: carol, uid: " +
+                    inst->uid() + "}]");
+  auto r = Apply(owned);
+  ASSERT_FALSE(r.ok()) << owned;
+  EXPECT_EQ(r.status().causes()[0].field, "spec.baseURL");
 }
 
 }  // namespace

@@ -155,6 +155,109 @@ TEST_F(RendererTest, PreviewOfAKeySecretShowsTheKeyChangeAsAMarkerChange) {
   EXPECT_EQ(cfg.after.find("sk-cccc"), std::string::npos);
 }
 
+// A dry-run apply of `yaml`, as the preview API makes it.
+Result<api::Object> Proposed(registry::Registry& r, const std::string& yaml) {
+  auto j = api::ParseYaml(yaml);
+  if (!j.ok()) return j.status();
+  api::Object obj(*j);
+  return r.Patch(obj.kind(), "default", obj.name(), registry::PatchType::kApply, j->dump(), false,
+                 {.dry_run = true});
+}
+
+constexpr const char* kRouterStack = R"(apiVersion: berth.dev/v1alpha1
+kind: Stack
+metadata: {name: beaver}
+spec:
+  networks:
+    edge: {name: edge}
+  router: {service: router, network: edge, baseDomain: localhost}
+  services:
+    router: {image: berth-test/nginx:1, networks: [edge]}
+  instanceTemplates:
+    app: {image: berth-test/busybox:1, port: 8080}
+)";
+
+std::string InstanceYaml(const std::string& provider) {
+  std::string y =
+      "apiVersion: berth.dev/v1alpha1\nkind: Instance\nmetadata: {name: alice}\nspec:\n"
+      "  user: alice\n  slug: alice\n  template: {stack: beaver, name: app}\n";
+  return provider.empty() ? y : y + "  provider: " + provider + "\n";
+}
+
+TEST_F(RendererTest, PreviewOfAnInstanceShowsItsConfigJsonForAnotherProvider) {
+  MustApply(kRouterStack);
+  MustApply(InstanceYaml("a"));
+  auto switched = Proposed(*registry_, InstanceYaml("b"));
+  ASSERT_TRUE(switched.ok()) << switched.status().ToString();
+  auto items = PreviewChange(*registry_, *switched);
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  ASSERT_EQ(items->size(), 1u);
+  const PreviewItem& it = items->front();
+  EXPECT_EQ(it.Label(), "rendered/default/instance/alice/config.json");
+  EXPECT_EQ(Json::parse(it.before)["baseURL"], "https://a.example/v1");
+  EXPECT_EQ(Json::parse(it.after)["baseURL"], "https://b.example/v1");
+  EXPECT_EQ(Json::parse(it.before)["apiKey"],
+            "<redacted:sha256:" + Sha256Hex("sk-aaaa-1111").substr(0, 8) + ">");
+  EXPECT_EQ(Json::parse(it.after)["apiKey"],
+            "<redacted:sha256:" + Sha256Hex("sk-bbbb-2222").substr(0, 8) + ">");
+  for (const std::string& text : {it.before, it.after}) {
+    EXPECT_EQ(text.find("sk-"), std::string::npos) << text;
+  }
+
+  // The same provider: nothing rendered changes.
+  auto same = Proposed(*registry_, InstanceYaml("a"));
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(PreviewChange(*registry_, *same)->empty());
+  // Cleared: the file goes. A Provider that does not exist: says so.
+  auto cleared = Proposed(*registry_, InstanceYaml(""));
+  ASSERT_TRUE(cleared.ok());
+  // A dry-run apply without spec.provider keeps no field the manifest left out.
+  items = PreviewChange(*registry_, *cleared);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ(items->front().after, "");
+  auto missing = Proposed(*registry_, InstanceYaml("zz"));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_NE(PreviewChange(*registry_, *missing)->front().after.find("\"zz\" does not exist"),
+            std::string::npos);
+}
+
+TEST_F(RendererTest, PreviewOfAStackShowsRenderedChangesOfItsProviderSelection) {
+  MustApply(kStack);
+  std::string yaml = kStack;
+  yaml.replace(yaml.find("providers: [b, a]"), 17, "providers: [a]");
+  yaml.replace(yaml.find("name: c, field: baseURL"), 23, "name: a, field: baseURL");
+  auto proposed = Proposed(*registry_, yaml);
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  auto items = PreviewChange(*registry_, *proposed);
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  ASSERT_EQ(items->size(), 2u);  // app's config.json is untouched
+  EXPECT_EQ((*items)[0].Label(), "rendered/default/uni/plain/env");
+  EXPECT_EQ((*items)[0].before, "URL=https://c.example/v1\n");
+  EXPECT_EQ((*items)[0].after, "URL=https://a.example/v1\n");
+  EXPECT_EQ((*items)[1].Label(), "rendered/default/uni/uni-api/home/api.yaml");
+  EXPECT_NE((*items)[1].before.find("provider: \"b\""), std::string::npos);
+  EXPECT_EQ((*items)[1].after.find("provider: \"b\""), std::string::npos);
+  EXPECT_NE((*items)[1].after.find("provider: \"a\""), std::string::npos);
+  for (const PreviewItem& it : *items) {
+    EXPECT_EQ(it.before.find("sk-"), std::string::npos);
+    EXPECT_EQ(it.after.find("sk-"), std::string::npos);
+  }
+  // A selector instead of names.
+  std::string by_label = kStack;
+  by_label.replace(by_label.find("providers: [b, a]"), 17, "providerSelector: {tier: spare}");
+  auto sel = Proposed(*registry_, by_label);
+  ASSERT_TRUE(sel.ok()) << sel.status().ToString();
+  items = PreviewChange(*registry_, *sel);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_NE(items->front().after.find("provider: \"c\""), std::string::npos);
+  // The same Stack again: nothing.
+  auto same = Proposed(*registry_, kStack);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(PreviewChange(*registry_, *same)->empty());
+}
+
 TEST_F(RendererTest, StatusReportsReadinessAndConsumers) {
   MustApply(kStack);
   ProviderStatusReconciler rec(*registry_, RealClock());

@@ -162,5 +162,52 @@ TEST_F(RouterNginxTest, RoutesByHostAndKeepsServingWhenAChangeIsRefused) {
   EXPECT_TRUE(WaitFor([&] { return Get(port_, "alice.localhost").starts_with("404"); }));
 }
 
+// A route that serves, changed into one nginx refuses: the old file comes
+// back byte for byte, the host keeps answering, the others too.
+TEST_F(RouterNginxTest, AGoodRouteThatTurnsBadIsRestoredByteForByte) {
+  if (IsSkipped() || HasFailure()) return;
+  RouteSpec alice = Route("alice", app_);
+  alice.extra = "client_max_body_size 50m;";
+  auto good = RenderServerBlock(alice);
+  ASSERT_TRUE(good.ok());
+  ASSERT_TRUE(files_->Apply(target_, {"test-alice.conf", *good}).ok());
+  auto other = RenderServerBlock(Route("other", app_));
+  ASSERT_TRUE(files_->Apply(target_, {"test-other.conf", *other}).ok());
+  ASSERT_TRUE(WaitFor([&] {
+    return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos &&
+           Get(port_, "other.localhost").find("instance=alice") != std::string::npos;
+  })) << Get(port_, "alice.localhost");
+  const std::string path = (dir_ / "conf.d" / "test-alice.conf").string();
+  const auto before = RealFileSystem().ReadFile(path);
+  ASSERT_TRUE(before.ok());
+  const int reloads = files_->reloads();
+
+  RouteSpec broken = alice;
+  broken.extra = "client_max_body_size 50m;\nproxy_buffering maybe;";
+  auto bad = RenderServerBlock(broken);
+  ASSERT_TRUE(bad.ok());
+  ASSERT_NE(*bad, *good);
+  Status st = files_->Apply(target_, {"test-alice.conf", *bad});
+  ASSERT_EQ(st.code(), Code::kInvalid) << st.ToString();
+  // nginx's own words, naming the directive it refused.
+  EXPECT_NE(st.message().find("proxy_buffering"), std::string::npos) << st.message();
+  auto after = RealFileSystem().ReadFile(path);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);             // byte for byte
+  EXPECT_EQ(files_->reloads(), reloads);  // nginx was never told to load it
+  EXPECT_NE(Get(port_, "alice.localhost").find("instance=alice"), std::string::npos);
+  EXPECT_NE(Get(port_, "other.localhost").find("instance=alice"), std::string::npos);
+  // What is on disk is what nginx accepts: the next test passes, a restart serves.
+  docker::ExecOptions check;
+  check.cmd = {"nginx", "-t"};
+  check.timeout = std::chrono::seconds(30);
+  auto checked = client().Exec(router_, check);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(checked->exit_code, 0) << checked->out << checked->err;
+  ASSERT_TRUE(client().RestartContainer(router_, std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(WaitFor(
+      [&] { return Get(port_, "alice.localhost").find("instance=alice") != std::string::npos; }));
+}
+
 }  // namespace
 }  // namespace berth::router

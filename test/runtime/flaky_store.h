@@ -36,6 +36,10 @@ class FlakyStore final : public store::Store {
     BERTH_RETURN_IF_ERROR(Gate());
     return real_.Delete(key, expected);
   }
+  Result<std::vector<store::Record>> Txn(const std::vector<store::TxnOp>& ops) override {
+    BERTH_RETURN_IF_ERROR(Gate());
+    return real_.Txn(ops);
+  }
   Result<store::Record> Get(std::string_view key) override { return real_.Get(key); }
   Result<store::ListResult> List(std::string_view prefix, std::string_view start_after,
                                  int64_t limit) override {

@@ -64,7 +64,6 @@ TEST_F(RenderTest, SecretAsFileNeverInEnvOrHash) {
   spec_.services["postgres"].env["POSTGRES_PASSWORD"] =
       EnvSource{EnvSource::Type::kSecret, "", "pg", "password", true};
   in_.secrets[{"pg", "password"}] = "s3cr3t-value";
-  in_.secret_versions["pg"] = "uid-1/1";
   auto r = RenderService(spec_, spec_.services.at("postgres"), in_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   for (const std::string& e : r->container.env) {
@@ -102,18 +101,63 @@ TEST_F(RenderTest, SpecChangeRollsDependentsButContentChangeOnlyTheConsumer) {
   EXPECT_EQ(before["valkey"], after_spec["valkey"]);
   EXPECT_EQ(before["playwright"], after_spec["playwright"]);
 
-  // A rotated secret (new version) rolls only the service that reads it.
+  // A rotated secret rolls only the service that reads it.
   spec_.services["postgres"].env["POSTGRES_PASSWORD"] =
       EnvSource{EnvSource::Type::kSecret, "", "pg", "password", true};
   in_.secrets[{"pg", "password"}] = "one";
-  in_.secret_versions["pg"] = "uid/1";
   auto v1 = Hashes();
   in_.secrets[{"pg", "password"}] = "two";
-  in_.secret_versions["pg"] = "uid/2";
   auto v2 = Hashes();
   EXPECT_NE(v1["postgres"], v2["postgres"]);
   EXPECT_EQ(v1["pg_init"], v2["pg_init"]);
   EXPECT_EQ(v1["gpt-load"], v2["gpt-load"]);
+}
+
+// The hash follows what the container receives: the key or field it names,
+// not the whole Secret or Provider object.
+TEST_F(RenderTest, HashFollowsTheReferencedValueOnly) {
+  ServiceSpec& svc = spec_.services["gpt-load"];
+  svc.env["AUTH_KEY"] = EnvSource{EnvSource::Type::kSecret, "", "keys", "a", false};
+  svc.env["UPSTREAM"] = EnvSource{EnvSource::Type::kProvider, "", "deepseek", "baseURL", false};
+  in_.secrets[{"keys", "a"}] = "value-a";
+  in_.secrets[{"keys", "b"}] = "value-b";
+  in_.providers[{"deepseek", "baseURL"}] = "https://api.deepseek.com/v1";
+  in_.providers[{"deepseek", "models"}] = "deepseek-chat";
+  in_.providers[{"deepseek", "apiKey"}] = "sk-one";
+  auto hash = [&] {
+    auto r = RenderService(spec_, svc, in_);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->spec_hash + "/" + r->content_hash : "";
+  };
+  const std::string h0 = hash();
+
+  // Another key of the same Secret, other fields of the Provider: unchanged.
+  in_.secrets[{"keys", "b"}] = "value-b2";
+  in_.providers[{"deepseek", "models"}] = "deepseek-chat,deepseek-reasoner";
+  in_.providers[{"deepseek", "apiKey"}] = "sk-two";
+  EXPECT_EQ(hash(), h0);
+
+  // The key it reads, the field it reads: changed.
+  in_.secrets[{"keys", "a"}] = "value-a2";
+  const std::string h1 = hash();
+  EXPECT_NE(h1, h0);
+  in_.providers[{"deepseek", "baseURL"}] = "https://api.deepseek.example/v2";
+  const std::string h2 = hash();
+  EXPECT_NE(h2, h1);
+
+  // The same values again give the same hash (no versions, no randomness).
+  EXPECT_EQ(hash(), h2);
+  // As a file, the same: another key changes nothing, its own key does.
+  svc.env["AUTH_KEY"].as_file = true;
+  const std::string f0 = hash();
+  in_.secrets[{"keys", "b"}] = "value-b3";
+  EXPECT_EQ(hash(), f0);
+  in_.secrets[{"keys", "a"}] = "value-a3";
+  EXPECT_NE(hash(), f0);
+  // Neither hash shows a value.
+  for (const std::string& h : {h0, h1, h2, f0}) {
+    EXPECT_EQ(h.find("value-"), std::string::npos);
+  }
 }
 
 TEST_F(RenderTest, RelativeBindsLiveUnderTheStackDir) {

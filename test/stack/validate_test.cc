@@ -72,6 +72,69 @@ TEST(ValidateTest, LiteLlmMcpServerAtLiteLlmItselfIsRefused) {
   EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
 }
 
+// Loopback forms of the service's own address: from inside its container
+// (localhost and friends on its container port) and through the host (its
+// published host port, also via host.docker.internal).
+TEST(ValidateTest, LoopbackFormsOfTheServiceItselfAreRefused) {
+  Json base = testing::ShareStacksSpec();
+  base["services"]["gpt-load"]["ports"] = {"127.0.0.1:13001:3001"};  // host 13001 -> 3001
+  for (const char* url :
+       {"http://localhost:3001/v1", "http://localhost:13001/v1", "http://127.0.0.1:13001",
+        "http://127.0.0.1:3001", "http://127.1.2.3:3001", "http://[::1]:13001/v1",
+        "http://0.0.0.0:3001", "http://[::]:13001", "https://LOCALHOST:13001",
+        "http://host.docker.internal:13001/v1"}) {
+    Json j = base;
+    j["services"]["gpt-load"]["env"]["UPSTREAM"] = url;
+    Status st = ValidateStack(kRef, Parse(j), {});
+    ASSERT_FALSE(st.ok()) << url;
+    EXPECT_EQ(Fields(st), std::vector<std::string>{"spec.services.gpt-load.env.UPSTREAM"}) << url;
+    EXPECT_NE(st.causes()[0].message.find("points back at service \"gpt-load\" itself"),
+              std::string::npos)
+        << st.causes()[0].message;
+  }
+  // In a literal config file too, with the path of the file.
+  Json j = base;
+  j["services"]["gpt-load"]["configFiles"] = {
+      {{"path", "/etc/gw.yaml"}, {"content", "upstream: http://host.docker.internal:13001\n"}}};
+  Status st = ValidateStack(kRef, Parse(j), {});
+  EXPECT_EQ(Fields(st), std::vector<std::string>{"spec.services.gpt-load.configFiles[0].content"});
+  EXPECT_NE(st.causes()[0].message.find("published host port"), std::string::npos);
+
+  // Other ports on loopback, host.docker.internal on its container port
+  // only (not published as such), and other services' host ports are fine.
+  for (const char* url :
+       {"http://localhost:4000", "http://host.docker.internal:3001",
+        "http://host.docker.internal:7443/provision/v1", "http://127.0.0.1:5432"}) {
+    Json ok = base;
+    ok["services"]["gpt-load"]["env"]["UPSTREAM"] = url;
+    EXPECT_TRUE(ValidateStack(kRef, Parse(ok), {}).ok()) << url;
+  }
+  // A service without ports: loopback URLs cannot be told apart from others.
+  Json noports = base;
+  noports["services"]["playwright"]["env"]["TARGET"] = "http://localhost:3000";
+  EXPECT_TRUE(ValidateStack(kRef, Parse(noports), {}).ok());
+  // The service's own URL named after it (SearXNG's SEARXNG_BASE_URL) is no loop.
+  Json own = base;
+  own["services"]["gpt-load"]["env"]["GPT_LOAD_BASE_URL"] = "http://localhost:13001/";
+  EXPECT_TRUE(ValidateStack(kRef, Parse(own), {}).ok());
+}
+
+TEST(ValidateTest, FindSelfLoopOfRoutedNames) {
+  SelfAddress self;
+  self.names = {"berth_beaver_alice", "alice"};
+  self.ports = {8080};
+  self.routed_names = {"alice.localhost"};
+  EXPECT_EQ(FindSelfLoop(self, "http://alice.localhost:8088/v1"),
+            "alice.localhost:8088, the router's host for it");
+  EXPECT_EQ(FindSelfLoop(self, "https://Alice.localhost/v1"),
+            "Alice.localhost:443, the router's host for it");
+  EXPECT_EQ(FindSelfLoop(self, "http://berth_beaver_alice:8080"), "berth_beaver_alice:8080");
+  EXPECT_EQ(FindSelfLoop(self, "http://localhost:8080"),
+            "localhost:8080, its own container's loopback");
+  EXPECT_EQ(FindSelfLoop(self, "http://bob.localhost:8088"), "");
+  EXPECT_EQ(FindSelfLoop(self, "http://berth_beaver_alice:9090"), "");
+}
+
 TEST(ValidateTest, DuplicateHostPorts) {
   Json j = testing::ShareStacksSpec();
   j["services"]["playwright"]["ports"] = {"3001:7070"};  // 0.0.0.0:3001 clashes with 127.0.0.1:3001

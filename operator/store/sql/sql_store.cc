@@ -90,6 +90,31 @@ Result<Record> SqlStore::Write(Op op, std::string_view key, std::string_view val
   return r;
 }
 
+Result<std::vector<Record>> SqlStore::Txn(const std::vector<TxnOp>& ops) {
+  if (ops.empty()) return std::vector<Record>{};
+  for (const TxnOp& op : ops) {
+    if (op.key.empty()) return Status::BadRequest("store key must not be empty");
+  }
+  auto r = writes_->Get<std::vector<Record>>(
+      dialect_.begin_write, [&](SqlConnection& c) -> Result<std::vector<Record>> {
+        std::vector<Record> out;
+        out.reserve(ops.size());
+        for (const TxnOp& op : ops) {
+          Op o = op.type == TxnOp::Type::kCreate   ? Op::kCreate
+                 : op.type == TxnOp::Type::kUpdate ? Op::kUpdate
+                                                   : Op::kDelete;
+          // Each op raises the counter again: one revision per change, as
+          // the log and the watchers expect. Rolled back together on error.
+          BERTH_ASSIGN_OR_RETURN(Record rec,
+                                 WriteInTxn(c, o, op.key, op.value, op.expected_revision));
+          out.push_back(std::move(rec));
+        }
+        return out;
+      });
+  if (r.ok() || r.status().code() == Code::kUnavailable) hub_->Kick();
+  return r;
+}
+
 Result<Record> SqlStore::WriteInTxn(SqlConnection& c, Op op, std::string_view key,
                                     std::string_view value, int64_t expected) {
   BERTH_ASSIGN_OR_RETURN(SqlRows bumped, c.Exec(kLockStatement));

@@ -42,6 +42,7 @@ class SqlStore final : public Store {
   Result<Record> Update(std::string_view key, std::string_view value,
                         int64_t expected_revision) override;
   Result<Record> Delete(std::string_view key, int64_t expected_revision) override;
+  Result<std::vector<Record>> Txn(const std::vector<TxnOp>& ops) override;
   Result<Record> Get(std::string_view key) override;
   Result<ListResult> List(std::string_view prefix, std::string_view start_after,
                           int64_t limit) override;
