@@ -1,7 +1,10 @@
 #include "controllers/instance/admission.h"
 
+#include <functional>
 #include <optional>
 
+#include "controllers/instance/data_owner.h"
+#include "controllers/instance/naming.h"
 #include "controllers/instance/self_address.h"
 #include "controllers/instance/slug.h"
 #include "controllers/instance/template.h"
@@ -14,6 +17,9 @@ namespace {
 
 using api::Json;
 
+// The user hash in a slug's kept host directory ("" for none or unmarked).
+using KeptDataOwner = std::function<std::string(const std::string& slug)>;
+
 std::string TemplateKey(const Json& spec) {
   const Json& t = spec.value("template", Json::object());
   if (!t.is_object()) return "";
@@ -21,18 +27,27 @@ std::string TemplateKey(const Json& spec) {
 }
 
 // The slug a new Instance of `user` gets when it names none: `base` (its
-// DefaultSlug), or when another user's Instance has it, the user's hashed
-// variant. Invalid when every variant is taken.
+// DefaultSlug) or one of the user's hashed variants. The first of them
+// holding the user's own kept data wins (a returning user finds it again);
+// else the first that no other user's Instance or kept data has. Invalid
+// when every variant is taken.
 Result<std::string> FreeDefaultSlug(const std::string& base, const std::string& user,
-                                    const std::map<std::string, std::string>& taken) {
+                                    const std::map<std::string, std::string>& taken,
+                                    const KeptDataOwner& kept) {
+  std::vector<std::string> candidates = {base};
+  for (size_t digits : {6, 8, 10, 12, 16})
+    candidates.push_back(SlugWithUserHash(base, user, digits));
   auto free_or_own = [&](const std::string& slug) {
     auto it = taken.find(slug);
     return it == taken.end() || it->second == user;  // the user's own: Duplicate below
   };
-  if (free_or_own(base)) return base;
-  for (size_t digits : {6, 8, 10, 12, 16}) {
-    std::string slug = SlugWithUserHash(base, user, digits);
-    if (free_or_own(slug)) return slug;
+  const std::string mine = UserHash(user);
+  for (const std::string& slug : candidates) {
+    if (free_or_own(slug) && kept(slug) == mine) return slug;
+  }
+  for (const std::string& slug : candidates) {
+    std::string owner = kept(slug);
+    if (free_or_own(slug) && (owner.empty() || owner == mine)) return slug;
   }
   return Status::Invalid(
       "slug in use",
@@ -107,6 +122,10 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
   std::string slug = spec["slug"].is_string() ? spec["slug"].get<std::string>() : "";
   BERTH_RETURN_IF_ERROR(ValidateSlug(slug));
 
+  KeptDataOwner kept = [&](const std::string& candidate) -> std::string {
+    if (opts_.fs == nullptr || opts_.data_dir.empty()) return "";
+    return ReadDataOwner(*opts_.fs, DirsFor(opts_.data_dir, obj.ns(), candidate).root).value_or("");
+  };
   std::optional<registry::ObjectList> others;  // the namespace's Instances, on create
   if (create) {
     auto list = registry_.List("Instance", obj.ns(), {});
@@ -119,8 +138,20 @@ Status InstanceAdmission::Admit(registry::Operation op, api::Object& obj, const 
       if (other.name() == obj.name()) continue;
       taken[other.spec().value("slug", "")] = other.spec().value("user", "");
     }
-    BERTH_ASSIGN_OR_RETURN(slug, FreeDefaultSlug(slug, user, taken));
+    BERTH_ASSIGN_OR_RETURN(slug, FreeDefaultSlug(slug, user, taken, kept));
     spec["slug"] = slug;
+  }
+  if (create) {
+    std::string owner = kept(slug);
+    if (!owner.empty() && owner != UserHash(user)) {
+      return Status::Invalid(
+          "slug in use",
+          {{"spec.slug",
+            "Duplicate value: \"" + slug +
+                "\" holds the kept data of another user's deprovisioned Instance; choose "
+                "another slug, or purge that data first",
+            "FieldValueDuplicate"}});
+    }
   }
   if (!old_slug.empty() && slug != old_slug) {
     return Status::Invalid("spec.slug is immutable",

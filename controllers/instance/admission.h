@@ -14,6 +14,9 @@
 //   itself (InstanceSelf: its container, its slug, loopback, its router
 //   host) is refused on spec.provider (checked when the provider or the
 //   template changes; ProviderAdmission checks the other direction).
+// - kept data: a slug whose host directory holds another user's kept data
+//   (data_owner.h) is not given to a new Instance; a defaulted slug prefers
+//   the variant holding the user's own, so a returning user finds it again.
 // - quota: at most QuotaFor(ns) Instances in the namespace (0: no limit);
 //   over it, Forbidden "exceeded quota", as Kubernetes' ResourceQuota answers.
 // - sets the label berth.dev/user-hash and the annotation berth.dev/user, so
@@ -29,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "operator/common/filesystem.h"
 #include "operator/common/result.h"
 #include "operator/registry/registry.h"
 
@@ -41,9 +45,16 @@ inline constexpr const char* kInstanceFencePrefix = "/berth/fences/instances/";
 
 struct AdmissionOptions {
   int quota = 0;  // Instances of a namespace without an override; 0: unlimited
-  std::map<std::string, int> namespace_quotas;  // namespace -> its limit (0: unlimited)
+  std::map<std::string, int> namespace_quotas{};  // namespace -> its limit (0: unlimited)
   // The limit of `ns`: its override, else `quota`.
   int QuotaFor(const std::string& ns) const;
+  // The Instances' host directories (DirsFor) and how to read them: a
+  // defaulted slug prefers the variant holding the user's own kept data and
+  // skips one holding another user's; an explicit slug holding another
+  // user's kept data is refused. Null fs: not checked here (a server without
+  // the data dir); the reconciler refuses to mount such a directory anyway.
+  std::string data_dir{};
+  const FileSystem* fs = nullptr;
 };
 
 class InstanceAdmission : public registry::Admission {

@@ -1,5 +1,6 @@
 #include "controllers/instance/reconciler.h"
 
+#include "controllers/instance/data_owner.h"
 #include "controllers/instance/reconciler_internal.h"
 #include "operator/api/meta.h"
 #include "operator/common/log.h"
@@ -99,6 +100,12 @@ Result<ReconcileResult> InstanceReconciler::ReconcileLive(const api::Object& ins
       }
       o.pending_message = why.empty() ? rendered.status().message() : why;
       result.requeue_after = kWaiting;
+    } else if (Status claim = ClaimDataDir(fs_, d.dirs.root, d.user); !claim.ok()) {
+      // Kept data of another user under this slug: never written into or
+      // mounted; the Instance waits until that directory is purged.
+      if (claim.code() != Code::kInvalid) return claim;
+      o.failed_reason = "DataDirInUse";
+      o.failed_message = claim.causes().empty() ? claim.message() : claim.causes()[0].message;
     } else {
       auto config_changed = WriteConfig(d);
       if (!config_changed.ok()) return config_changed.status();

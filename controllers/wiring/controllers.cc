@@ -104,10 +104,10 @@ Result<std::unique_ptr<Controllers>> StartControllers(registry::Registry& regist
   auto preview = std::make_shared<provider::PreviewApi>(registry);
   server.AddRoutes(provider::kPreviewPrefix, {apiserver::Role::kAdmin, apiserver::Role::kEditor},
                    [preview](const apiserver::Request& req) { return preview->Handle(req); });
-  registry.AddAdmission(
-      "Instance",
-      std::make_shared<instance::InstanceAdmission>(
-          registry, instance::AdmissionOptions{config.instance_quota, config.instance_quotas}));
+  registry.AddAdmission("Instance", std::make_shared<instance::InstanceAdmission>(
+                                        registry, instance::AdmissionOptions{
+                                                      config.instance_quota, config.instance_quotas,
+                                                      config.data_dir, &RealFileSystem()}));
   auto provision = std::make_shared<instance::ProvisionApi>(
       registry, instance::ProvisionOptions{config.provision_namespace, config.provision_template});
   server.AddRoutes(instance::kProvisionPrefix,

@@ -245,6 +245,18 @@ TEST_F(InstanceE2e, DeprovisionRemovesContainerAndRouteAndDataOnlyWithPurge) {
   EXPECT_FALSE(fs::exists(InstanceDir("dana") + "/config"));
   EXPECT_EQ(Through("dana").status, 404);
 
+  // Another user whose default slug is "dana" too ("Dana") is never given
+  // dana's kept directory: a variant slug and a fresh, empty data directory.
+  HttpResult other = Provision({{"user", "Dana"}});
+  ASSERT_EQ(other.status, 201) << other.body;
+  std::string other_slug = json::parse(other.body).value("slug", "");
+  EXPECT_NE(other_slug, "dana");
+  ASSERT_TRUE(Eventually([&] { return Ready("Dana"); }, seconds(120)));
+  auto [other_code, listing] = docker_.Exec(ContainerOf(other_slug), {"ls", "/app/runtime/data"});
+  EXPECT_EQ(other_code, 0) << listing;
+  EXPECT_EQ(listing.find("mark"), std::string::npos) << listing;
+  EXPECT_TRUE(fs::exists(InstanceDir("dana") + "/data/mark"));
+
   r = Api("DELETE", "/provision/v1/instances/erin?purge=true", "", prov_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_TRUE(Eventually([&] { return Api("GET", "/provision/v1/instances/erin").status == 404; },

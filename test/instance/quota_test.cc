@@ -9,10 +9,13 @@
 #include <thread>
 
 #include "controllers/instance/admission.h"
+#include "controllers/instance/data_owner.h"
+#include "controllers/instance/naming.h"
 #include "controllers/instance/provision_api.h"
 #include "controllers/instance/slug.h"
 #include "operator/api/catalog.h"
 #include "operator/api/codec.h"
+#include "operator/common/filesystem.h"
 #include "operator/registry/registry.h"
 #include "operator/store/store.h"
 #include "test/instance/fixtures.h"
@@ -217,6 +220,61 @@ TEST_P(QuotaTest, CollidingDefaultSlugsGetTheUsersOwnVariant) {
   EXPECT_EQ(j["details"]["causes"][0]["field"], "spec.slug");
   EXPECT_EQ(j["details"]["causes"][0]["reason"], "FieldValueDuplicate");
   EXPECT_EQ(Count("beaver"), 3u);
+}
+
+// Data is kept when an Instance is deprovisioned without purge. Its slug is
+// then free, but its host directory is not: another user is never given it
+// (default or explicit), and the returning user gets it back, even when it
+// is a hashed variant and the plain default has become free meanwhile.
+TEST_P(QuotaTest, KeptDataOfAnotherUserIsNeverHandedOver) {
+  std::string data_dir = ::testing::TempDir() + "berth-kept-" + GetParam();
+  FileSystem& fs = RealFileSystem();
+  ASSERT_TRUE(fs.RemoveAll(data_dir).ok());
+  AdmissionOptions options;
+  options.data_dir = data_dir;
+  options.fs = &fs;
+  Server& s = Start(options);
+  auto provision = [&](const Json& body) {
+    apiserver::Response r = Provision(s, body);
+    return std::make_pair(r.code, Json::parse(r.body, nullptr, false));
+  };
+  // What the reconciler does before it mounts anything: claim the directory.
+  auto claim = [&](const std::string& slug, const std::string& user) {
+    ASSERT_TRUE(ClaimDataDir(fs, DirsFor(data_dir, "beaver", slug).root, user).ok());
+  };
+  auto deprovision = [&](const std::string& user) {
+    ASSERT_TRUE(s.registry->Delete("Instance", "beaver", InstanceNameForUser(user)).ok());
+  };
+
+  auto [code, bob] = provision({{"user", "bob.smith"}});
+  ASSERT_EQ(code, 201) << bob.dump();
+  ASSERT_EQ(bob["slug"], "bob-smith");
+  claim("bob-smith", "bob.smith");
+  deprovision("bob.smith");
+
+  // bob_smith defaults to "bob-smith" too: it holds bob.smith's data, so not that.
+  auto [code2, other] = provision({{"user", "bob_smith"}});
+  ASSERT_EQ(code2, 201) << other.dump();
+  EXPECT_EQ(other["slug"], SlugWithUserHash("bob-smith", "bob_smith"));
+  // Asked for by name, it is refused on spec.slug, naming no user.
+  auto [code3, refused] = provision({{"user", "carol"}, {"slug", "bob-smith"}});
+  EXPECT_EQ(code3, 422) << refused.dump();
+  EXPECT_EQ(refused["details"]["causes"][0]["field"], "spec.slug");
+  EXPECT_NE(refused.dump().find("kept data"), std::string::npos) << refused.dump();
+  EXPECT_EQ(refused.dump().find("bob.smith"), std::string::npos) << refused.dump();
+  // bob.smith comes back: his own directory again.
+  auto [code4, back] = provision({{"user", "bob.smith"}});
+  ASSERT_EQ(code4, 201) << back.dump();
+  EXPECT_EQ(back["slug"], "bob-smith");
+
+  // dave's data sits under his hashed variant (his default was taken when
+  // he first came); the plain "dave" is free now, yet he gets his variant.
+  std::string variant = SlugWithUserHash("dave", "dave");
+  claim(variant, "dave");
+  auto [code5, dave] = provision({{"user", "dave"}});
+  ASSERT_EQ(code5, 201) << dave.dump();
+  EXPECT_EQ(dave["slug"], variant);
+  ASSERT_TRUE(fs.RemoveAll(data_dir).ok());
 }
 
 // Two users whose default slugs collide, provisioned at the same moment on
