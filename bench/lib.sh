@@ -123,15 +123,21 @@ bench_cpu_seconds() {
 bench_rss_mib() { awk -v f="$2:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 
 # bench_wait_for_tests: the share-stacks bench takes the share_* container
-# names and host ports the end-to-end and fault tests use; wait (at most 30
+# names and host ports the end-to-end tests use, and every bench needs dockerd
+# and PostgreSQL to stay up and the machine to stay quiet; wait (at most 30
 # minutes) while such a test runs on this machine, so neither breaks the other.
+# Matched by the test binary's name in its command line (build/tests/NAME ...):
+# every fault suite (any *_fault_test: they kill berth, stop dockerd, restart
+# PostgreSQL or fill a disk) and the e2e suites that hold the share-stacks
+# names and ports (RESOURCE_LOCK berth_share_stacks, and the ones that apply
+# share-stacks.yaml: manifests, ha, volumes).
+BENCH_TEST_PATTERN='/([a-z0-9_]+_fault_test|stack_(share|manifests|ha|volumes|provider)_e2e_test)( |$)'
 bench_wait_for_tests() {
-  local pattern='stack_(share|manifests|ha|volumes)_e2e_test|kill_fault_test|diskfull_fault_test|engine_fault_test'
   local i
   for i in $(seq 1 360); do
-    pgrep -f "$pattern" >/dev/null 2>&1 || return 0
-    [ "$i" = 1 ] && log "waiting for a running share-stacks test to finish (it uses the same names)"
+    pgrep -f "$BENCH_TEST_PATTERN" >/dev/null 2>&1 || return 0
+    [ "$i" = 1 ] && log "waiting for a running fault or share-stacks test to finish: $(pgrep -af "$BENCH_TEST_PATTERN" | head -1)"
     sleep 5
   done
-  die "a share-stacks test is still running after 30 minutes"
+  die "a fault or share-stacks test is still running after 30 minutes"
 }

@@ -58,8 +58,10 @@ std::string EnvText(const stack::ServiceSpec& svc, const std::vector<api::Object
   std::string out;
   for (const auto& [env, src] : svc.env) {
     if (src.type != stack::EnvSource::Type::kProvider) continue;
+    // Not `src` itself: clang before 16 cannot capture a structured binding.
+    const std::string& ref_name = src.ref_name;
     auto p = std::find_if(providers.begin(), providers.end(),
-                          [&](const api::Object& o) { return o.name() == src.ref_name; });
+                          [&](const api::Object& o) { return o.name() == ref_name; });
     std::string value;
     if (p == providers.end()) {
       value = "<Provider " + src.ref_name + " does not exist>";

@@ -8,8 +8,12 @@ namespace {
 
 constexpr size_t kHexDigits = 6;
 
-bool IsNoncharacter(uint32_t cp) {
-  return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+// Whether the code point at some position, `len` bytes of well-formed UTF-8
+// (a stray byte decodes as itself with len 1), must be escaped: see the header.
+bool IsNoncharacter(uint32_t cp, size_t len) {
+  if (len == 1) return cp == 0x7F || cp == '\r';
+  return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE || (cp >= 0x80 && cp <= 0x9F) ||
+         cp == 0x2028 || cp == 0x2029;
 }
 
 // Decodes the code point at s[i] and its length; a byte that does not start a
@@ -78,7 +82,8 @@ int HexValue(char c) {
 
 bool HasNoncharacter(std::string_view s) {
   for (size_t i = 0, len = 0; i < s.size(); i += len) {
-    if (IsNoncharacter(Decode(s, i, len)) && len > 1) return true;
+    uint32_t cp = Decode(s, i, len);
+    if (IsNoncharacter(cp, len)) return true;
   }
   return false;
 }
@@ -96,7 +101,7 @@ std::string ReplaceNoncharacters(std::string_view s, std::string_view marker) {
   out.reserve(s.size());
   for (size_t i = 0, len = 0; i < s.size(); i += len) {
     uint32_t cp = Decode(s, i, len);
-    if (len > 1 && IsNoncharacter(cp)) {
+    if (IsNoncharacter(cp, len)) {
       char hex[kHexDigits + 1];
       std::snprintf(hex, sizeof hex, "%06X", cp);
       out.append(marker).append(hex);

@@ -1,12 +1,20 @@
-// Unicode noncharacters in YAML output.
+// Code points that YAML output must escape and yaml-cpp does not.
 //
-// yaml-cpp's emitter replaces every noncharacter (U+FDD0..U+FDEF and the last
-// two code points of each plane, U+FFFE, U+FFFF, U+1FFFE, ...) by U+FFFD in a
-// quoted scalar, and YAML forbids U+FFFE and U+FFFF unescaped. JSON allows
-// them, so a value that holds one would change on its way through ToYaml.
-// ToYaml emits such a string double quoted with each noncharacter replaced by
-// a marker (ASCII, and found nowhere else in the document), then swaps every
-// marker for the code point's \u or \U escape.
+// - Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of
+//   each plane, U+FFFE, U+FFFF, U+1FFFE, ...): yaml-cpp's emitter replaces
+//   them by U+FFFD in a quoted scalar, and YAML forbids U+FFFE and U+FFFF
+//   unescaped.
+// - DEL (U+007F) and the C1 controls (U+0080..U+009F), which YAML forbids
+//   unescaped, and the line breaks other than LF — CR, NEL (U+0085), U+2028
+//   and U+2029 — which a reader folds or splits on: yaml-cpp writes them raw,
+//   even in a plain scalar, and its output then does not read back (found by
+//   fuzz/manifest_fuzzer).
+// JSON allows all of them, so a value that holds one would change (or the
+// document become unreadable) on its way through ToYaml. ToYaml emits such a
+// string double quoted with each of these code points replaced by a marker
+// (ASCII, and found nowhere else in the document), then swaps every marker
+// for the code point's \u or \U escape. (The names say "noncharacter" for
+// all of them.)
 #pragma once
 
 #include <nlohmann/json.hpp>

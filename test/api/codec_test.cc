@@ -97,6 +97,43 @@ TEST(CodecTest, NoncharactersRoundTrip) {
   EXPECT_NE(y.find("d: plain"), std::string::npos) << y;
 }
 
+// Every code point YAML does not allow unescaped, or reads as a line break,
+// survives ToYaml in values and keys: the C0 controls, DEL, the C1 controls
+// (NEL among them), U+2028 and U+2029 (found by fuzz/manifest_fuzzer:
+// yaml-cpp wrote DEL raw, and the reader refused its output).
+TEST(CodecTest, ControlCharactersAndLineSeparatorsRoundTrip) {
+  auto utf8 = [](uint32_t cp) {
+    std::string s;
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return s;
+  };
+  std::vector<uint32_t> cps = {0x7F, 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF};
+  for (uint32_t cp = 1; cp < 0x20; ++cp) cps.push_back(cp);
+  for (uint32_t cp = 0x80; cp < 0xA0; ++cp) cps.push_back(cp);
+  for (uint32_t cp : cps) {
+    std::string c = utf8(cp);
+    for (const Json& doc : {Json{{"k", "a" + c + "b"}}, Json{{"k" + c, "v"}}, Json{{"k", c}},
+                            Json{{"k", {"x", "line\n" + c + "\n"}}}}) {
+      std::string y = ToYaml(doc);
+      auto back = ParseYaml(y);
+      if (!back.ok()) {
+        ADD_FAILURE() << "U+" << std::hex << cp << ": " << back.status().ToString() << "\n" << y;
+        continue;
+      }
+      EXPECT_EQ(*back, doc) << "U+" << std::hex << cp << "\n" << y;
+    }
+  }
+}
+
 // What real manifests use reads as before the switch to libyaml: a UTF-8
 // byte-order mark and CRLF line ends (files saved on Windows), anchors and
 // aliases, compact JSON, block scalars, explicit tags, comments.

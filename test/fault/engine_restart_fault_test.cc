@@ -19,6 +19,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "operator/common/strings.h"
 #include "test/e2e/stack_e2e_support.h"
 
 namespace berth::e2e {
@@ -232,8 +233,12 @@ class EngineRestartFault : public ::testing::Test {
     }
   }
 
-  static constexpr const char* kStack = "fault-engine";
-  static constexpr const char* kLate = "fault-engine-late";
+  // Names of this run's own: a container of an earlier run can outlive
+  // every attempt to remove it (dockerd stopped while it removed it leaves
+  // it "Removal In Progress" for good), and its name would be taken.
+  const std::string suffix_ = RandomHex(3);
+  const std::string kStack = "fault-engine-" + suffix_;
+  const std::string kLate = "fault-engine-late-" + suffix_;
   DockerEnv docker_;
   Dockerd dockerd_;
   TempDir tmp_;
@@ -306,7 +311,7 @@ TEST_F(EngineRestartFault, ReportsEngineUnavailableKeepsServingAndConvergesAfter
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   r = server_->Berth({"get", "stacks", "-o", "name"});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find(std::string("/") + kLate), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/" + kLate), std::string::npos) << r.out;
   EXPECT_FALSE(server_->Get("stack", kLate).is_null());
   r = server_->Berth({"describe", "stack", stack});
   EXPECT_EQ(r.code, 0) << r.err;
@@ -317,7 +322,7 @@ TEST_F(EngineRestartFault, ReportsEngineUnavailableKeepsServingAndConvergesAfter
   ASSERT_TRUE(dockerd_.Start(docker_, kEngineLimit))
       << "dockerd did not start; see " << kDockerdLog;
   auto restarted = Steady::now() - t1;
-  for (const std::string& s : {stack, std::string(kLate)}) {
+  for (const std::string& s : {stack, kLate}) {
     r = server_->Berth({"wait", "--for=condition=Ready", "stack/" + s, "--timeout=120s"});
     ASSERT_EQ(r.code, 0) << s << ": " << r.out << r.err << "\n" << server_->log();
   }
@@ -327,7 +332,7 @@ TEST_F(EngineRestartFault, ReportsEngineUnavailableKeepsServingAndConvergesAfter
     ASSERT_TRUE(c) << svc;
     EXPECT_TRUE(c->state.running) << svc;
   }
-  auto late = docker_.Inspect(std::string(kLate) + "-web");
+  auto late = docker_.Inspect(kLate + "-web");
   ASSERT_TRUE(late);
   EXPECT_TRUE(late->state.running);
   EXPECT_EQ(docker_.OwnedContainers(stack), 3u) << "a container was made twice";

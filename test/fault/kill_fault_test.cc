@@ -5,8 +5,14 @@
 // test Stack (manifests/test/share-stacks.yaml), deletes a small Stack and
 // deprovisions ten users; after each kill berth starts again on the same data
 // dir. The kill moments come from a seeded RNG (the seed is printed; replay
-// with BERTH_FAULT_SEED). Nothing here depends on when a kill lands: the
-// assertions are on the end state, polled with generous deadlines. It must be
+// with BERTH_FAULT_SEED). The client's operations are released a share per
+// round, so that every round has work in flight; just before each kill the
+// test records what was still in progress (client operations outstanding,
+// Instances not Ready, the share-stacks Stack not Ready at its generation)
+// and at least half the rounds must have killed berth mid-work — a kill of an
+// idle, converged berth proves nothing. Nothing else depends on when a kill
+// lands: the assertions are on the end state, polled with generous
+// deadlines. It must be
 // exactly what the objects ask for — one container per Instance and Stack
 // service, the Stack's network, one conf.d file per Instance — with nothing
 // left over, and the objects of other owners (a container without berth's
@@ -21,6 +27,7 @@
 #include <set>
 #include <thread>
 
+#include "operator/common/strings.h"
 #include "test/e2e/instance_e2e_support.h"
 #include "test/fault/fault_support.h"
 #include "test/fault/kill_fault_world.h"
@@ -36,6 +43,11 @@ constexpr int kUsers = 100;
 constexpr int kRounds = 12;
 constexpr int kDeprovisioned = 10;
 constexpr int kMaxKillDelayMs = 4000;
+// The client's operations get this long in all, from the start: a kill in
+// between is just another reason to ask again.
+constexpr std::chrono::seconds kClientLimit{360};
+constexpr std::chrono::seconds kConvergeLimit{420};
+constexpr std::chrono::seconds kRoutesLimit{60};
 
 class KillFault : public InstanceE2e {
  protected:
@@ -180,43 +192,91 @@ TEST_F(KillFault, SigkillWhileProvisioningAndApplyingConvergesExactly) {
                      }});
   }
 
-  // The client: every operation in order, each until it succeeds.
-  std::atomic<size_t> done{0};
+  // The client: every operation in order, each until it succeeds, but none
+  // beyond `released` (the fault loop releases a share of them per round).
+  std::atomic<size_t> done{0}, released{0};
   std::vector<std::string> op_errors;
+  const auto client_deadline = std::chrono::steady_clock::now() + kClientLimit;
   std::jthread client([&, client_seed = seed + 1](std::stop_token stop) {
     std::mt19937_64 pace(client_seed);
-    for (const Op& op : ops) {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const Op& op = ops[i];
+      while (released.load() <= i && !stop.stop_requested()) {
+        std::this_thread::sleep_for(milliseconds(20));
+      }
       std::string last;
-      auto deadline = std::chrono::steady_clock::now() + seconds(240);
-      while (!op.attempt(&last)) {
-        if (stop.stop_requested()) return;
-        if (std::chrono::steady_clock::now() > deadline) {
-          std::lock_guard lock(mu);
-          op_errors.push_back(op.what + " never succeeded; last answer: " + last);
-          break;
-        }
+      bool ok = false;
+      while (!stop.stop_requested() && std::chrono::steady_clock::now() < client_deadline) {
+        if ((ok = op.attempt(&last))) break;
         std::this_thread::sleep_for(milliseconds(100));
+      }
+      if (stop.stop_requested()) return;
+      if (!ok) {
+        std::lock_guard lock(mu);
+        op_errors.push_back(op.what + " never succeeded; last answer: " + last);
       }
       ++done;
       std::this_thread::sleep_for(milliseconds(pace() % 40));
     }
   });
 
+  // What is in progress now, by the client's bookkeeping and the API: ""
+  // when nothing is (every released operation done, every Instance Ready,
+  // share-stacks Ready at its current generation).
+  auto in_progress = [&]() -> std::string {
+    std::vector<std::string> why;
+    size_t n = done.load();
+    if (n < released.load()) {
+      why.push_back("client at operation " + std::to_string(n + 1) + "/" +
+                    std::to_string(ops.size()) + " (" + ops[n].what + ")");
+    }
+    HttpResult r = Http(port_, "GET", "/provision/v1/instances", token_);
+    json list = json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !list.is_object()) {
+      why.push_back("provisioning API answered " + std::to_string(r.status));
+    } else {
+      int pending = 0;
+      for (const json& it : list.value("items", json::array()))
+        pending += !it.value("ready", false);
+      if (pending > 0) why.push_back(std::to_string(pending) + " Instances not Ready");
+    }
+    HttpResult sr =
+        Http(port_, "GET",
+             "/apis/berth.dev/v1alpha1/namespaces/" + w.ss_ns() + "/stacks/share-stacks", token_);
+    json st = json::parse(sr.body, nullptr, false);
+    if (sr.status != 200 || !st.is_object()) {
+      why.push_back("share-stacks: HTTP " + std::to_string(sr.status));
+    } else {
+      json status = st.value("status", json::object());
+      if (!status.is_object() || status.value("phase", "") != "Ready" ||
+          status.value("observedGeneration", -1) != st["metadata"].value("generation", -2)) {
+        why.push_back("share-stacks " + (status.is_object() ? status.value("phase", "") : ""));
+      }
+    }
+    return Join(why, "; ");
+  };
+
   // The faults: kill -9 at a random moment after each start, then start again.
   auto t0 = std::chrono::steady_clock::now();
+  int mid_work = 0;
   for (int round = 1; round <= kRounds; ++round) {
+    released = ops.size() * static_cast<size_t>(round) / kRounds;
     int delay = static_cast<int>(rng() % kMaxKillDelayMs);
     std::this_thread::sleep_for(milliseconds(delay));
+    std::string busy = in_progress();
     server_->Kill9();
+    mid_work += !busy.empty();
     std::cout << "round " << round << ": SIGKILL to berth " << delay
-              << " ms after it was ready; client operations done: " << done.load() << "/"
-              << ops.size() << std::endl;
+              << " ms after it was ready; in progress: " << (busy.empty() ? "nothing" : busy)
+              << std::endl;
     auto why = Restart();
     ASSERT_FALSE(why) << "round " << round << ": berth did not start again: " << *why;
   }
   std::cout << "kill rounds took "
             << std::chrono::duration_cast<seconds>(std::chrono::steady_clock::now() - t0).count()
-            << " s" << std::endl;
+            << " s; " << mid_work << " of " << kRounds << " kills landed mid-work" << std::endl;
+  EXPECT_GE(mid_work, (kRounds + 1) / 2)
+      << "most kills hit an idle berth: the fault was not injected while it worked";
   client.join();
   for (const std::string& e : op_errors) ADD_FAILURE() << e;
   ASSERT_EQ(done.load(), ops.size());
@@ -235,7 +295,7 @@ TEST_F(KillFault, SigkillWhileProvisioningAndApplyingConvergesExactly) {
             want, [&](const std::string& path) { return Http(port_, "GET", path, token_); });
         return divergence.empty();
       },
-      seconds(420), milliseconds(1000));
+      kConvergeLimit, milliseconds(1000));
   ASSERT_TRUE(converged) << "after " << kRounds << " kills (seed " << seed
                          << ") berth did not converge:\n"
                          << divergence;
@@ -246,13 +306,19 @@ TEST_F(KillFault, SigkillWhileProvisioningAndApplyingConvergesExactly) {
   // What was planted is as it was; what berth made says whose it is.
   EXPECT_EQ(w.PlantedChanges(), "");
   EXPECT_EQ(w.Unlabelled(), "");
-  // The routes serve their users; deprovisioned users are not served.
-  int sampled = 0;
-  for (const auto& [user, slug] : want) {
-    if (sampled++ % 9 != 0) continue;
-    EXPECT_TRUE(Eventually([&] { return Answers(slug, user); }, seconds(30)))
-        << user << ": " << Through(slug).body;
-  }
+  // The routes serve their users (a sample); deprovisioned users are not served.
+  std::vector<std::string> not_served;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        not_served.clear();
+        int sampled = 0;
+        for (const auto& [user, slug] : want) {
+          if (sampled++ % 9 == 0 && !Answers(slug, user)) not_served.push_back(user);
+        }
+        return not_served.empty();
+      },
+      kRoutesLimit, milliseconds(500)))
+      << "not served: " << Join(not_served, ", ");
   // A purged user's data is gone. A kept one's stays only if berth had made it:
   // the API answers long before the Instance is reconciled, so a user
   // deprovisioned within seconds may never have had a data dir (keeping data

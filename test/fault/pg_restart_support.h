@@ -99,14 +99,18 @@ class PgCluster {
 
 // A watch kept open as a reflector keeps it: list, watch from the list's
 // resourceVersion, resume from the last version seen when the stream ends,
-// list again on 410 Gone. Records every event and every (re)list.
+// list again on 410 Gone. Records every event and every (re)list. With
+// `timeout_seconds`, each watch request asks the server to end the stream
+// after that long (?timeoutSeconds=), so the watch is resumed again and
+// again, also while the database is down and just after it is back.
 class Reflector {
  public:
   struct Seen {
     std::string type, name;
     int64_t rv = 0;
   };
-  Reflector(int port, std::string token) : port_(port), token_(std::move(token)) {}
+  Reflector(int port, std::string token, int timeout_seconds = 0)
+      : port_(port), token_(std::move(token)), timeout_seconds_(timeout_seconds) {}
   ~Reflector() { Stop(); }
 
   void Start() {
@@ -126,7 +130,12 @@ class Reflector {
     return listed_;
   }
   int64_t last_rv() const { return last_rv_; }
+  // Watch requests after the first one, each from the last version seen.
   int resumes() const { return resumes_; }
+  // Of those, the ones the server did not answer with a stream (200): the
+  // database or the server was down.
+  int refused() const { return refused_; }
+  // Lists after the first one (each after a 410 Gone).
   int relists() const { return relists_; }
   std::string notes() const {
     std::lock_guard lock(mu_);
@@ -185,10 +194,13 @@ class Reflector {
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
       ::close(fd);
       Note("watch: cannot connect");
+      ++refused_;
       return 0;
     }
-    std::string req = "GET " + std::string(kGpuNodesPath) + "?watch=true&allowWatchBookmarks=true" +
-                      "&resourceVersion=" + std::to_string(last_rv_) +
+    std::string query =
+        "?watch=true&allowWatchBookmarks=true&resourceVersion=" + std::to_string(last_rv_.load());
+    if (timeout_seconds_ > 0) query += "&timeoutSeconds=" + std::to_string(timeout_seconds_);
+    std::string req = "GET " + std::string(kGpuNodesPath) + query +
                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
                       "Authorization: Bearer " + token_ + "\r\n\r\n";
     ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
@@ -214,6 +226,7 @@ class Reflector {
         headers_done = true;
         if (status != 200) {
           Note("watch: HTTP " + std::to_string(status));
+          ++refused_;
           if (status == 410) result = 410;
         } else {
           watching_ = true;
@@ -263,9 +276,10 @@ class Reflector {
 
   const int port_;
   const std::string token_;
+  const int timeout_seconds_;
   std::atomic<bool> stop_{false}, watching_{false};
   std::atomic<int64_t> last_rv_{0};
-  std::atomic<int> resumes_{0}, relists_{0};
+  std::atomic<int> resumes_{0}, refused_{0}, relists_{0};
   mutable std::mutex mu_;
   std::vector<Seen> events_;
   std::map<std::string, int64_t> listed_;

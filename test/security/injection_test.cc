@@ -123,9 +123,24 @@ TEST_F(InjectionSecurity, HostileObjectNamesAndNamespacesAreRefused) {
         << "POST " << path << ": " << Show(res);
   }
   ExpectUnchanged(before);
-  for (const std::string& bad : HostileNames()) {
-    EXPECT_TRUE(Objects(bad).empty()) << Printable(bad);
+  // Nowhere, in no namespace, is there an object with a hostile name or
+  // namespace (listed across namespaces: a list in a hostile namespace would
+  // be refused, and so prove nothing). A good Secret made now shows that
+  // the lists see what is stored.
+  HttpResult made = Admin("POST", Path("secrets", true, ns_),
+                          Body({{"apiVersion", "berth.dev/v1alpha1"},
+                                {"kind", "Secret"},
+                                {"metadata", {{"name", "control"}, {"namespace", ns_}}},
+                                {"stringData", {{"k", "v"}}}}));
+  ASSERT_EQ(made.status, 201) << Show(made);
+  std::set<std::string> hostile;
+  for (const std::string& bad : HostileNames()) hostile.insert(bad);
+  bool control = false;
+  for (const ObjectRef& o : AllObjects()) {
+    control = control || (o.plural == "secrets" && o.ns == ns_ && o.name == "control");
+    EXPECT_FALSE(hostile.count(o.ns) || hostile.count(o.name)) << Printable(o.Describe());
   }
+  EXPECT_TRUE(control) << "the lists across namespaces do not show a Secret just made";
 }
 
 TEST_F(InjectionSecurity, HostileNamesInsideStacksAndSecretsAreRefused) {

@@ -219,6 +219,7 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
                    {"metadata", {{"name", "leak3"}, {"namespace", ns_}}},
                    {"stringData", {{"k", apikey_}}}}
                   .dump());
+  EXPECT_EQ(res.status, 201) << res.body;
   ExpectNoSecret("a dry-run create", res.body);
   res = Http(server_->port(), "PATCH", secret_path, server_->token(),
              R"({"metadata":{"labels":{"touched":"yes"}}})", "application/merge-patch+json");
@@ -251,12 +252,16 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
     EXPECT_EQ(cli.code, 0) << cmd << ": " << cli.err;
     ExpectNoSecret(cmd, cli);
   }
-  // berth diff of a Secret whose value would change.
+  // berth diff of a Secret whose value would change, and a label: exit 1,
+  // the difference shown (the label; values read <redacted> on both sides),
+  // no value in it.
   r = server_->Berth({"diff", "-f", "-"},
                      "apiVersion: berth.dev/v1alpha1\nkind: Secret\nmetadata: {name: leak, "
                      "namespace: " +
-                         ns_ + "}\nstringData: {password: " + password_ + "x, apikey: " + apikey_ +
-                         "}\n");
+                         ns_ + ", labels: {rotated: \"yes\"}}\nstringData: {password: " +
+                         password_ + "x, apikey: " + apikey_ + "}\n");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("rotated"), std::string::npos) << r.out;
   ExpectNoSecret("berth diff", r);
 
   // The API's reads.
@@ -272,13 +277,21 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
         std::string(kGroupVersion) + "/namespaces/" + ns_ + "/instances",
         std::string("/provision/v1/instances"),
         std::string("/provision/v1/instances/alice@example.com")}) {
-    ExpectNoSecret("GET " + path, client.Get(path).body);
-    ExpectNoSecret("GET " + path + " as Table",
-                   client.Get(path, {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"}).body);
+    // Each read must succeed: an error page holds no secret and proves nothing.
+    testing::HttpResult got = client.Get(path);
+    EXPECT_EQ(got.code, 200) << path << ": " << got.body;
+    ExpectNoSecret("GET " + path, got.body);
+    got = client.Get(path, {"Accept: application/json;as=Table;v=v1;g=meta.k8s.io"});
+    EXPECT_EQ(got.code, 200) << path << " as Table: " << got.body;
+    ExpectNoSecret("GET " + path + " as Table", got.body);
   }
-  ExpectNoSecret("GET as a viewer", Http(server_->port(), "GET", secrets_path, viewer_).body);
-  ExpectNoSecret("/metrics", Http(server_->port(), "GET", "/metrics").body);
-  ExpectNoSecret("/readyz", Http(server_->port(), "GET", "/readyz").body);
+  for (const auto& [what, read] : std::vector<std::pair<std::string, HttpResult>>{
+           {"GET as a viewer", Http(server_->port(), "GET", secrets_path, viewer_)},
+           {"/metrics", Http(server_->port(), "GET", "/metrics")},
+           {"/readyz", Http(server_->port(), "GET", "/readyz")}}) {
+    EXPECT_EQ(read.status, 200) << what << ": " << read.body;
+    ExpectNoSecret(what, read.body);
+  }
 
   // docker inspect of every container that gets a value as a file: a Stack
   // service's under /run/secrets/, an Instance's in its rendered config.json
@@ -293,14 +306,20 @@ TEST_F(SecretLeakSecurity, SecretValuesAppearNowhereButWhereTheyAreMeantToBe) {
   }
 
   // The store's files: values are encrypted at rest.
+  int store_files = 0;
   for (const std::string& rel : DataFiles()) {
     fs::path p = fs::path(server_->data_dir()) / rel;
     if (rel.rfind("berth.db", 0) != 0 || !fs::is_regular_file(p)) continue;
+    ++store_files;
     ExpectNoSecret("the store file " + rel, e2e::ReadFile(p.string()));
   }
+  EXPECT_GE(store_files, 1) << "no berth.db* under " << server_->data_dir();
 
   // Last, the whole log of the server (debug level) and its Events.
-  ExpectNoSecret("the Events", Admin("GET", std::string(kGroupVersion) + "/events").body);
+  HttpResult events = Admin("GET", std::string(kGroupVersion) + "/events");
+  EXPECT_EQ(events.status, 200) << events.body;
+  EXPECT_NE(events.body.find("\"items\""), std::string::npos) << events.body;
+  ExpectNoSecret("the Events", events.body);
   ExpectNoSecret("berth serve's log", server_->log());
 }
 

@@ -256,7 +256,11 @@ std::set<std::string> SecurityE2e::Objects(const std::string& ns) {
                        (r.namespaced ? "/namespaces/" + PathEscape(ns) : "") + "/" + r.plural;
     HttpResult res = Admin("GET", path);
     json j = json::parse(res.body, nullptr, false);
-    if (res.status != 200 || !j.is_object()) continue;
+    if (res.status != 200 || !j.is_object()) {
+      // An empty answer would make every before/after comparison pass.
+      ADD_FAILURE() << "listing " << path << ": HTTP " << res.status << " " << res.body;
+      continue;
+    }
     for (const json& item : j.value("items", json::array())) {
       out.insert(r.plural + "/" + item["metadata"].value("name", ""));
     }
@@ -264,10 +268,32 @@ std::set<std::string> SecurityE2e::Objects(const std::string& ns) {
   return out;
 }
 
+std::vector<ObjectRef> SecurityE2e::AllObjects() {
+  std::vector<ObjectRef> out;
+  for (const Resource& r : Resources()) {
+    std::string path = std::string(kGroupVersion) + "/" + r.plural;
+    HttpResult res = Admin("GET", path);
+    json j = json::parse(res.body, nullptr, false);
+    if (res.status != 200 || !j.is_object()) {
+      ADD_FAILURE() << "listing " << path << ": HTTP " << res.status << " " << res.body;
+      continue;
+    }
+    for (const json& item : j.value("items", json::array())) {
+      json meta = item.value("metadata", json::object());
+      out.push_back({r.plural, meta.value("namespace", ""), meta.value("name", "")});
+    }
+  }
+  return out;
+}
+
 std::set<std::string> SecurityE2e::Tokens() {
   std::set<std::string> out;
-  json j = json::parse(Admin("GET", "/auth/v1/tokens").body, nullptr, false);
-  if (!j.is_object()) return out;
+  HttpResult res = Admin("GET", "/auth/v1/tokens");
+  json j = json::parse(res.body, nullptr, false);
+  if (res.status != 200 || !j.is_object()) {
+    ADD_FAILURE() << "listing tokens: HTTP " << res.status << " " << res.body;
+    return out;
+  }
   for (const json& t : j.value("items", json::array())) out.insert(t.value("name", ""));
   return out;
 }

@@ -60,6 +60,12 @@ std::string RandomSecret();
 std::vector<std::string> HostileNames();
 inline constexpr const char* kCanary = "/tmp/berth-security-canary";
 
+// One stored object, as a list across namespaces shows it.
+struct ObjectRef {
+  std::string plural, ns, name;
+  std::string Describe() const { return plural + "/" + ns + "/" + name; }
+};
+
 class SecurityE2e : public ::testing::Test {
  protected:
   void TearDown() override;
@@ -89,8 +95,11 @@ class SecurityE2e : public ::testing::Test {
 
   // "plural/name" of every object in namespace `ns` and of every
   // cluster-scoped object, as the admin sees them.
+  // A list that fails is a test failure (not an empty set).
   std::set<std::string> Objects(const std::string& ns);
-  // Names of the tokens.
+  // Every object of every namespace and every cluster-scoped one.
+  std::vector<ObjectRef> AllObjects();
+  // Names of the tokens (a failed list is a test failure).
   std::set<std::string> Tokens();
   // Names of the containers carrying this suite's label and ns_.
   std::set<std::string> Containers();
