@@ -8,29 +8,11 @@
 #include "controllers/provider/render.h"
 #include "controllers/router/nginx_conf.h"
 #include "controllers/stack/naming.h"
+#include "controllers/stack/pull_auth.h"
 #include "operator/common/strings.h"
 
 namespace berth::instance {
 namespace {
-
-// Decoded data of a Secret (data, base64; stringData, plain).
-std::map<std::string, std::string> SecretData(const api::Object& secret) {
-  std::map<std::string, std::string> out;
-  const api::Json& data = secret.json().value("data", api::Json::object());
-  if (data.is_object()) {
-    for (const auto& [k, v] : data.items()) {
-      std::string decoded;
-      if (v.is_string() && Base64Decode(v.get<std::string>(), &decoded)) out[k] = decoded;
-    }
-  }
-  const api::Json& sdata = secret.json().value("stringData", api::Json::object());
-  if (sdata.is_object()) {
-    for (const auto& [k, v] : sdata.items()) {
-      if (v.is_string()) out[k] = v.get<std::string>();
-    }
-  }
-  return out;
-}
 
 std::string Causes(const Status& st) {
   std::string out;
@@ -154,7 +136,7 @@ void InstanceReconciler::ResolveEnv(const std::string& ns,
     if (!loaded.insert(name).second) return;
     auto obj = registry_.Get("Secret", ns, name);
     if (!obj.ok()) return;
-    for (auto& [k, v] : SecretData(*obj)) in->secrets[{name, k}] = std::move(v);
+    for (auto& [k, v] : stack::SecretData(*obj)) in->secrets[{name, k}] = std::move(v);
   };
   for (const std::string& name : secrets) load_secret(name);
   for (const std::string& name : providers) {
@@ -197,7 +179,7 @@ void InstanceReconciler::RenderConfig(const api::Object& inst, Desired* d) {
     std::string skey = ref->value("key", "");
     auto secret = registry_.Get("Secret", inst.ns(), sname);
     if (!secret.ok()) return fail("API key Secret " + sname + ": " + secret.status().message());
-    auto data = SecretData(*secret);
+    auto data = stack::SecretData(*secret);
     auto it = data.find(skey);
     if (it == data.end()) return fail("Secret " + sname + " has no key " + skey);
     key = it->second;

@@ -245,6 +245,15 @@ Status ValidateStack(const api::ObjectRef& ref, const StackSpec& spec,
         causes.push_back({fpath, "Invalid value: set either content or render, not both"});
       }
     }
+    // Running a service on another host's engine is not built: accepting
+    // placement would start the service here while the Stack claims it runs
+    // on the GpuNode. Refused until it is, so nothing pretends.
+    if (!svc.placement_node.empty() || !svc.placement_selector.empty()) {
+      causes.push_back({base + ".placement",
+                        "Unsupported value: placement on a GpuNode is not implemented yet; "
+                        "berth runs every service on its own Docker engine (remove placement "
+                        "and run berth on the GPU host)"});
+    }
     CheckLoops(ref, svc, &causes);
   }
   if (spec.router) {

@@ -65,6 +65,26 @@ TEST(CrdManifestTest, EveryPropertyHasADescription) {
   EXPECT_GT(properties, 200);  // the Stack alone has well over a hundred
 }
 
+// `berth explain stack.spec.services.ports` and the generated docs describe
+// an array's items and a map's values too: each has a description of its own.
+TEST(CrdManifestTest, EveryArrayItemAndMapValueHasADescription) {
+  const Catalog& c = Catalog::Builtin();
+  int nodes = 0;
+  for (const KindInfo& k : c.kinds()) {
+    Walk(RootSchema(*c.Crd(k.kind)), "", [&](const std::string& path, const Json& s) {
+      auto check = [&](const Json& sub, const std::string& where) {
+        if (!sub.is_object() || !(sub.contains("type") || sub.contains("properties"))) return;
+        ++nodes;
+        EXPECT_GE(sub.value("description", "").size(), 8u)
+            << k.kind << " " << where << " needs a description";
+      };
+      if (s.contains("items")) check(s["items"], path + "[]");
+      if (s.contains("additionalProperties")) check(s["additionalProperties"], path + ".<key>");
+    });
+  }
+  EXPECT_GT(nodes, 20);
+}
+
 TEST(CrdManifestTest, EveryPatternHasAHumanHint) {
   const Catalog& c = Catalog::Builtin();
   for (const KindInfo& k : c.kinds()) {

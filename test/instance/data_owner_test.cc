@@ -10,13 +10,19 @@ namespace {
 
 class DataOwnerTest : public ::testing::Test {
  protected:
+  // ctest runs each test in a process of its own, in parallel: each gets a
+  // directory of its own, named after the test, or one's SetUp would remove
+  // another's files mid-test.
   void SetUp() override {
-    root_ = ::testing::TempDir() + "berth-data-owner/beaver/alice";
-    ASSERT_TRUE(fs_.RemoveAll(::testing::TempDir() + "berth-data-owner").ok());
+    base_ = ::testing::TempDir() + "berth-data-owner-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    root_ = base_ + "/beaver/alice";
+    ASSERT_TRUE(fs_.RemoveAll(base_).ok());
   }
-  void TearDown() override { (void)fs_.RemoveAll(::testing::TempDir() + "berth-data-owner"); }
+  void TearDown() override { (void)fs_.RemoveAll(base_); }
 
   FileSystem& fs_ = RealFileSystem();
+  std::string base_;
   std::string root_;
 };
 

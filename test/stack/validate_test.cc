@@ -170,6 +170,23 @@ TEST(ValidateTest, UndeclaredNetworkAndVolume) {
                                                   "spec.services.valkey.volumes[0]"}));
 }
 
+// GpuNode placement is not built: a Stack asking for it is refused, not run
+// on the local engine as if it had been placed.
+TEST(ValidateTest, PlacementIsRefusedUntilItIsBuilt) {
+  Json j = testing::ShareStacksSpec();
+  j["services"]["gpt-load"]["placement"] = {{"gpuNodeSelector", {{"zone", "b"}}}};
+  Status st = ValidateStack(kRef, Parse(j), {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(Fields(st), std::vector<std::string>{"spec.services.gpt-load.placement"});
+  EXPECT_NE(st.causes()[0].message.find("not implemented"), std::string::npos);
+  j["services"]["gpt-load"]["placement"] = {{"gpuNode", "server-b"}};
+  EXPECT_EQ(Fields(ValidateStack(kRef, Parse(j), {})),
+            std::vector<std::string>{"spec.services.gpt-load.placement"});
+  // An empty placement asks for nothing: the local engine, as without it.
+  j["services"]["gpt-load"]["placement"] = Json::object();
+  EXPECT_TRUE(ValidateStack(kRef, Parse(j), {}).ok());
+}
+
 TEST(ValidateTest, FindUrls) {
   auto urls = FindUrls("a http://x:1/p and https://y and mcp://z:7070");
   ASSERT_EQ(urls.size(), 3u);
