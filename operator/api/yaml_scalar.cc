@@ -83,8 +83,17 @@ Json ResolvePlain(const std::string& s) {
       if (s.starts_with("0o")) return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 8));
       return static_cast<int64_t>(std::stoll(s));
     } catch (const std::out_of_range&) {
-      return s;  // too large for int64: keep the text rather than lose digits
     }
+    // Above int64 but within uint64 (a decimal without a minus sign): an
+    // unsigned integer, as JSON's parser reads the same digits, so YAML and
+    // JSON agree and ToYaml round-trips it.
+    if (!s.starts_with("-") && !s.starts_with("0x") && !s.starts_with("0o")) {
+      try {
+        return static_cast<uint64_t>(std::stoull(s));
+      } catch (const std::out_of_range&) {
+      }
+    }
+    return s;  // too large for any integer: keep the text rather than lose digits
   }
   if (IsInfNanWord(s)) return s;  // JSON has no Inf/NaN; keep as text
   if (IsFloatWord(s)) {

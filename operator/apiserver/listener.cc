@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -132,7 +135,50 @@ void ConfigureTls(boost::asio::ssl::context& ctx, const std::string& cert, const
 
 }  // namespace
 
+// Replies handed to cpprest whose completion has not run yet. Close() waits
+// for them: a continuation still queued in cpprest's thread pool when the
+// process exits is never run nor freed (LeakSanitizer reports it), and a
+// response in flight deserves its chance to be written. Shared with the
+// continuations, so a late one never touches a destroyed listener.
+struct InFlight {
+  std::mutex mu;
+  std::condition_variable cv;
+  int replies = 0;
+
+  void Add() {
+    std::lock_guard lock(mu);
+    ++replies;
+  }
+  void Done() {
+    std::lock_guard lock(mu);
+    if (--replies == 0) cv.notify_all();
+  }
+  // Bounded: a reply cpprest never completes must not hang shutdown.
+  bool WaitIdle(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, limit, [this] { return replies == 0; });
+  }
+};
+
+// Sends `resp` and counts it in `in_flight` until its completion has run;
+// `done` (may be empty) sees whether writing it failed.
+void Reply(http::http_request& req, const http::http_response& resp,
+           const std::shared_ptr<InFlight>& in_flight, std::function<void(bool failed)> done) {
+  in_flight->Add();
+  req.reply(resp).then([in_flight, done = std::move(done)](pplx::task<void> t) {
+    bool failed = false;
+    try {
+      t.get();
+    } catch (const std::exception&) {
+      failed = true;  // the client went away before the response was written
+    }
+    if (done) done(failed);
+    in_flight->Done();
+  });
+}
+
 struct Listener::Impl {
+  std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
   Options options;
   Dispatch dispatch;
   int port = 0;
@@ -164,13 +210,7 @@ struct Listener::Impl {
     }
     resp.set_body(std::vector<unsigned char>(r.body.begin(), r.body.end()));
     resp.headers().set_content_type(r.content_type);
-    req.reply(resp).then([](pplx::task<void> t) {
-      try {
-        t.get();
-      } catch (const std::exception&) {
-        // The client went away before the response was written: nothing to do.
-      }
-    });
+    Reply(req, resp, in_flight, nullptr);
   }
 
   void StartStream(http::http_request& req, http::http_response& resp, Response r) {
@@ -181,26 +221,16 @@ struct Listener::Impl {
       if (closing) {
         resp.set_status_code(http::status_codes::ServiceUnavailable);
         resp.set_body(std::string("server is shutting down\n"));
-        req.reply(resp).then([](pplx::task<void> t) {
-          try {
-            t.get();
-          } catch (const std::exception&) {
-          }
-        });
+        Reply(req, resp, in_flight, nullptr);
         return;
       }
       streams.push_back(st);
     }
     resp.set_body(concurrency::streams::istream(st->buf), r.content_type);
     resp.headers().add("Cache-Control", "no-cache, private");
-    req.reply(resp).then([st](pplx::task<void> t) {
-      try {
-        t.get();
-      } catch (const std::exception&) {
-        st->gone = true;  // a write to the client failed
-      }
-      st->gone = true;  // done either way; the stream function may stop
-    });
+    // Done either way (written, or a write to the client failed): the
+    // stream function may stop.
+    Reply(req, resp, in_flight, [st](bool) { st->gone = true; });
     size_t backlog = options.max_stream_backlog;
     st->thread = std::thread([this, st, backlog, fn = std::move(r.stream)] {
       Sink sink(*st, closing, backlog);
@@ -307,6 +337,9 @@ void Listener::Close() {
       spdlog::warn("closing the HTTP listener: {}", e.what());
     }
     im.listener.reset();
+  }
+  if (!im.in_flight->WaitIdle(std::chrono::seconds(10))) {
+    spdlog::warn("closing the HTTP listener: responses still in flight after 10s");
   }
 }
 

@@ -11,6 +11,23 @@
 namespace berth::api {
 namespace {
 
+// An integer above int64's range but within uint64's is unsigned in JSON and
+// was a string in YAML: ToYaml of the JSON value read back as a string.
+TEST(FuzzRegressionTest, IntegersAboveInt64AreUnsignedInYamlAsInJson) {
+  auto j = ParseJson("9999999999999999999");
+  ASSERT_TRUE(j.ok());
+  ASSERT_TRUE(j->is_number_unsigned());
+  auto y = ParseYaml(ToYaml(*j));
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(*y, *j);
+  EXPECT_EQ(*ParseYaml("a: 18446744073709551615\n"), Json({{"a", 18446744073709551615ull}}));
+  EXPECT_EQ(*ParseYaml("a: +9223372036854775808\n"), Json({{"a", 9223372036854775808ull}}));
+  // Beyond uint64, or below int64, the text is kept rather than digits lost.
+  EXPECT_EQ(*ParseYaml("a: 18446744073709551616\n"), Json({{"a", "18446744073709551616"}}));
+  EXPECT_EQ(*ParseYaml("a: -9223372036854775809\n"), Json({{"a", "-9223372036854775809"}}));
+  EXPECT_EQ(*ParseYaml("a: 9223372036854775807\n"), Json({{"a", 9223372036854775807ll}}));
+}
+
 // YAML strings were passed through unchecked; a later dump() (store, API
 // response, last-applied annotation) threw json type_error 316.
 TEST(FuzzRegressionTest, YamlRejectsInvalidUtf8) {

@@ -150,6 +150,16 @@ TEST_F(StackAdmissionE2E, BadStacksAreRefusedWithTheirFieldPathAndNothingIsStore
                 2, "adm-internal", "spec.services.postgres.ports",
                 "Forbidden: the service is only on internal networks");
 
+  // GpuNode placement, which is not built: refused, not run on this host.
+  ExpectRefused("placement.yaml", std::string(kSecretDoc) + StackDoc("adm-placement", R"(  services:
+    vllm:
+      image: berth-test/busybox:1
+      resources: {gpus: {count: 1}}
+      placement: {gpuNodeSelector: {zone: b}}
+)"),
+                2, "adm-placement", "spec.services.vllm.placement",
+                "placement on a GpuNode is not implemented yet");
+
   RunResult r = server_->Berth({"get", "stacks", "-o", "name"});
   EXPECT_EQ(r.out, "") << "no Stack may have been stored";
 }
