@@ -18,6 +18,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "operator/api/catalog.h"
@@ -48,25 +49,21 @@ double Percentile(std::vector<double> v, double p) {
 // One keep-alive HTTP connection, as kubectl and berth's CLI keep one.
 class Conn {
  public:
-  Conn(std::string base, const std::string& token) : base_(std::move(base)) {
+  Conn(std::string base, const std::string& token)
+      : base_(std::move(base)), auth_("Authorization: Bearer " + token) {
     c_ = curl_easy_init();
-    headers_ = curl_slist_append(nullptr, ("Authorization: Bearer " + token).c_str());
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
   }
-  ~Conn() {
-    curl_slist_free_all(headers_);
-    curl_easy_cleanup(c_);
-  }
+  ~Conn() { curl_easy_cleanup(c_); }
+  // A PATCH body is a JSON merge patch (the API answers 415 to a PATCH
+  // labelled application/json, as Kubernetes does); anything else is JSON.
   long Do(const char* method, const std::string& path, const std::string& body = "",
           const char* accept = nullptr) {
     out_.clear();
-    curl_slist* h = headers_;
-    curl_slist* extra = nullptr;
-    if (accept != nullptr) {
-      extra = curl_slist_append(nullptr, accept);
-      extra->next = headers_;
-      h = extra;
-    }
+    bool patch = std::string_view(method) == "PATCH";
+    curl_slist* h = curl_slist_append(nullptr, auth_.c_str());
+    h = curl_slist_append(h, patch ? "Content-Type: application/merge-patch+json"
+                                   : "Content-Type: application/json");
+    if (accept != nullptr) h = curl_slist_append(h, accept);
     std::string url = base_ + path;
     curl_easy_setopt(c_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c_, CURLOPT_CUSTOMREQUEST, method);
@@ -85,10 +82,8 @@ class Conn {
     }
     long code = 0;
     if (curl_easy_perform(c_) == CURLE_OK) curl_easy_getinfo(c_, CURLINFO_RESPONSE_CODE, &code);
-    if (extra != nullptr) {
-      extra->next = nullptr;
-      curl_slist_free_all(extra);
-    }
+    curl_easy_setopt(c_, CURLOPT_HTTPHEADER, nullptr);
+    curl_slist_free_all(h);
     return code;
   }
   const std::string& body() const { return out_; }
@@ -100,7 +95,7 @@ class Conn {
   }
   std::string base_;
   CURL* c_;
-  curl_slist* headers_;
+  std::string auth_;
   std::string out_;
 };
 

@@ -47,7 +47,10 @@ elapsed() { bench_calc "$2 - $1"; }
 
 work=$(mktemp -d /tmp/berth-bench-instance-XXXXXX)
 ns=benchinst
-net=$ns-edge
+# A name of its own per run: dockerd (20.10) sometimes keeps a stale endpoint on a
+# network whose containers were removed in parallel, and such a network cannot be
+# removed until dockerd restarts; a fixed name would make every later run fail.
+net=$ns-edge-$(head -c 3 /dev/urandom | od -An -tx1 | tr -d " \n")
 router=$(bench_free_port)
 remove_all() {
   docker ps -aq --filter label=berth.dev/bench=instance | xargs -r docker rm -f >/dev/null 2>&1 || true

@@ -64,7 +64,7 @@ stop_server() {
 clean_slate() {
   stop_server
   BENCH_FILES=$work/files docker-compose -p sharebench -f "$COMPOSE" down -v --remove-orphans \
-    >/dev/null 2>&1 || true
+    >"$work/compose-down.log" 2>&1 || { log "docker-compose down failed:"; cat "$work/compose-down.log" >&2; }
   local ids
   ids=$(docker ps -aq --filter "label=berth.dev/owner=$OWNER")
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
@@ -75,6 +75,13 @@ clean_slate() {
   done
   ids=$(docker volume ls -q --filter "label=berth.dev/owner=$OWNER")
   [ -z "$ids" ] || docker volume rm $ids >/dev/null
+  # Nothing of either runner may be left, or the next one measures a conflict.
+  for n in "${NAMES[@]}"; do
+    if docker inspect "$n" >/dev/null 2>&1; then
+      docker inspect -f '{{.Name}} {{.State.Status}} created {{.Created}} labels {{json .Config.Labels}}' "$n" >&2
+      die "clean_slate: container $n is still there"
+    fi
+  done
 }
 
 cleanup() {
@@ -110,9 +117,11 @@ if ! docker network inspect 1panel-network >/dev/null 2>&1; then
   created_net=1
 fi
 
-# start_server [extra serve args...]: a fresh berth serve; sets SERVER_PID, PORT, TOKEN.
+# start_server [extra serve args...]: a fresh berth serve (on REUSE_DIR's data, when
+# set); sets SERVER_PID, PORT, TOKEN, SERVE_DIR.
 start_server() {
-  local dir=$work/serve-$RANDOM
+  local dir=${REUSE_DIR:-$work/serve-$RANDOM}
+  SERVE_DIR=$dir
   mkdir -p "$dir"
   PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "$BERTH" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" --log-level warn "$@" \
@@ -129,6 +138,17 @@ start_server() {
   done
   cat "$dir/serve.log" >&2
   die "berth serve did not become ready"
+}
+
+# wait_ready SECONDS: berth wait for the Stack; on a timeout, says what it saw
+# (the Stack, its containers, the postgres log, the server's log) and fails.
+wait_ready() {
+  "$BERTH" wait --for=condition=Ready "stack/$STACK" --timeout="$1s" >/dev/null && return 0
+  "$BERTH" describe stack "$STACK" >&2 || true
+  docker ps -a --filter "label=berth.dev/owner=$OWNER" --format '{{.Names}} {{.Status}}' >&2 || true
+  docker logs --tail 30 share_postgres >&2 || true
+  tail -50 "$SERVE_DIR/serve.log" >&2 || true
+  die "the Stack did not become Ready within $1 s"
 }
 
 # all_ready: every service container is healthy, pg_init exited 0.
@@ -153,7 +173,7 @@ for run in $(seq 1 "$RUNS"); do
   start_server
   t0=$(now)
   "$BERTH" apply -f "$MANIFEST" >/dev/null
-  "$BERTH" wait --for=condition=Ready "stack/$STACK" --timeout=300s >/dev/null
+  wait_ready 300
   t1=$(now)
   berth_times+=("$(elapsed "$t0" "$t1")")
   log "run $run: berth apply -> Ready in ${berth_times[-1]} s"
@@ -192,13 +212,16 @@ measure_idle() {
 window=$((RESYNCS * RESYNC_PERIOD))
 start_server --resync-period "${RESYNC_PERIOD}s"
 "$BERTH" apply -f "$MANIFEST" >/dev/null
-"$BERTH" wait --for=condition=Ready "stack/$STACK" --timeout=300s >/dev/null
+wait_ready 300
 sleep 5   # let the last status writes and events settle
 read -r resync_calls resync_cpu resync_reconciles < <(measure_idle "$window")
 stop_server
-start_server --resync-period 0s   # the same stack, adopted by a server that never resyncs
+# The same stack, adopted by a server that never resyncs: the same data dir,
+# so the same store and cluster (a server of another cluster would rightly
+# refuse containers that are not its own).
+REUSE_DIR=$SERVE_DIR start_server --resync-period 0s
 "$BERTH" apply -f "$MANIFEST" >/dev/null
-"$BERTH" wait --for=condition=Ready "stack/$STACK" --timeout=300s >/dev/null
+wait_ready 300
 sleep 5
 read -r base_calls base_cpu base_reconciles < <(measure_idle "$window")
 per_resync_calls=$(awk -v a="$resync_calls" -v b="$base_calls" -v n="$RESYNCS" 'BEGIN { printf "%.1f", (a - b) / n }')
@@ -216,7 +239,7 @@ for i in $(seq 1 "$TRIALS"); do
   v=${victims[$(( (i - 1) % ${#victims[@]} ))]}
   docker rm -f "$v" >/dev/null
   until [ "$(docker inspect -f '{{.State.Running}}' "$v" 2>/dev/null)" = true ]; do sleep 0.01; done
-  "$BERTH" wait --for=condition=Ready "stack/$STACK" --timeout=120s >/dev/null
+  wait_ready 120
   until all_ready; do sleep 0.1; done
 done
 sleep 1
