@@ -61,8 +61,8 @@ class Conn {
     out_.clear();
     bool patch = std::string_view(method) == "PATCH";
     curl_slist* h = curl_slist_append(nullptr, auth_.c_str());
-    h = curl_slist_append(h, patch ? "Content-Type: application/merge-patch+json"
-                                   : "Content-Type: application/json");
+    h = curl_slist_append(
+        h, patch ? "Content-Type: application/merge-patch+json" : "Content-Type: application/json");
     if (accept != nullptr) h = curl_slist_append(h, accept);
     std::string url = base_ + path;
     curl_easy_setopt(c_, CURLOPT_URL, url.c_str());
